@@ -1,0 +1,1 @@
+"""summarize: structured, source-grounded incident briefs from security-incident news."""

@@ -1,0 +1,69 @@
+"""The one seam between the pipeline and any language model.
+
+The pipeline never sees a vendor SDK: it hands a backend chat messages and a
+pydantic model, and gets back a validated instance plus what it cost. Each
+backend owns its own re-asking on validation errors, its transport retries and
+its error mapping, and reports an ``identity`` -- everything about it that
+changes the output -- so the cache key can include exactly that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, Protocol, TypedDict, TypeVar, runtime_checkable
+
+from pydantic import BaseModel
+
+__all__ = ["Backend", "Completion", "Message", "Usage"]
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Message(TypedDict):
+    """One chat message, the OpenAI way."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens spent and model calls made, summed over every attempt (re-asks included)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    attempts: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.attempts + other.attempts,
+        )
+
+
+@dataclass(frozen=True)
+class Completion(Generic[T]):
+    """A validated answer and what it took to get it."""
+
+    value: T
+    usage: Usage
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What the pipeline needs from a model."""
+
+    @property
+    def model_id(self) -> str:
+        """A readable model name for provenance (``embedded:qwen2.5-coder-1.5b...``, ``gpt-4o``)."""
+        ...
+
+    def identity(self) -> Mapping[str, Any]:
+        """Everything about this backend that changes its output (never timeouts, retries or keys)."""
+        ...
+
+    def complete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:
+        """Answer ``messages`` with a valid ``response_model`` instance, or raise a ``BackendError``."""
+        ...

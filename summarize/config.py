@@ -1,0 +1,120 @@
+"""Settings, resolved once: command-line flag > ``SUMMARIZE_*`` / ``OPENAI_*`` env var > default.
+
+Everything downstream takes a frozen ``Settings`` so no module reads the
+environment on its own. The API key is kept out of ``repr`` so it never ends up
+in a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir
+
+from .errors import ConfigError
+
+__all__ = ["EMBEDDED", "INSTRUCTOR_MODES", "Settings", "default_cache_dir"]
+
+#: The model name that selects the embedded llama.cpp backend.
+EMBEDDED = "embedded"
+
+#: instructor modes a user may pick for an OpenAI-compatible endpoint.
+INSTRUCTOR_MODES = ("tools", "json", "json_schema", "md_json")
+
+# field name -> (env var, parser). Flags win over these, these win over defaults.
+_ENV: dict[str, tuple[str, Any]] = {
+    "model": ("SUMMARIZE_MODEL", str),
+    "model_path": ("SUMMARIZE_MODEL_PATH", Path),
+    "base_url": ("OPENAI_BASE_URL", str),
+    "api_key": ("OPENAI_API_KEY", str),
+    "mode": ("SUMMARIZE_MODE", str),
+    "temperature": ("SUMMARIZE_TEMPERATURE", float),
+    "max_tokens": ("SUMMARIZE_MAX_TOKENS", int),
+    "max_retries": ("SUMMARIZE_MAX_RETRIES", int),
+    "http_retries": ("SUMMARIZE_HTTP_RETRIES", int),
+    "timeout": ("SUMMARIZE_TIMEOUT", float),
+    "n_ctx": ("SUMMARIZE_N_CTX", int),
+    "n_threads": ("SUMMARIZE_THREADS", int),
+    "cache_dir": ("SUMMARIZE_CACHE_DIR", Path),
+    "max_article_chars": ("SUMMARIZE_MAX_ARTICLE_CHARS", int),
+}
+
+
+def default_cache_dir() -> Path:
+    """The per-user cache directory (model weights and cached answers live here)."""
+    return Path(user_cache_dir("summarize", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to brief: which model, how to call it, where to cache."""
+
+    #: ``None`` picks automatically: an OpenAI-compatible endpoint when ``base_url`` is set,
+    #: else the embedded model. ``"embedded"`` forces the embedded model; any other name is
+    #: sent to the endpoint.
+    model: str | None = None
+    model_path: Path | None = None
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: str = "tools"
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    #: re-asks after an answer that fails validation
+    max_retries: int = 2
+    #: transport retries for 429 / 5xx / timeouts (with backoff, honouring Retry-After)
+    http_retries: int = 3
+    timeout: float = 120.0
+    n_ctx: int = 8192
+    n_threads: int | None = None
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    use_cache: bool = True
+    strict_grounding: bool = False
+    #: longer articles are cut at a paragraph boundary, and the brief says so
+    max_article_chars: int = 20_000
+
+    def __post_init__(self) -> None:
+        if self.mode not in INSTRUCTOR_MODES:
+            raise ConfigError(
+                f"unknown mode {self.mode!r}; choose one of {', '.join(INSTRUCTOR_MODES)}",
+                mode=self.mode,
+            )
+        for name in ("max_tokens", "n_ctx", "max_article_chars"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be positive", **{name: getattr(self, name)})
+        for name in ("max_retries", "http_retries"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must not be negative", **{name: getattr(self, name)})
+        if self.timeout <= 0:
+            raise ConfigError("timeout must be positive", timeout=self.timeout)
+
+    @property
+    def uses_embedded(self) -> bool:
+        """True when briefs come from the in-process model rather than an endpoint."""
+        if self.model is None:
+            return self.base_url is None
+        return self.model == EMBEDDED
+
+    @classmethod
+    def resolve(cls, environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+        """Build settings from flags (``None`` means "not given"), then env vars, then defaults."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        names = {f.name for f in fields(cls)}
+        for name, value in flags.items():
+            if name not in names:
+                raise TypeError(f"unknown setting {name!r}")
+            if value is not None:
+                values[name] = value
+        for name, (var, parse) in _ENV.items():
+            raw = env.get(var)
+            if name in values or raw is None or raw.strip() == "":
+                continue
+            try:
+                values[name] = parse(raw.strip())
+            except ValueError as exc:
+                raise ConfigError(f"{var}={raw!r} is not a valid {parse.__name__}", var=var) from exc
+        return cls(**values)
