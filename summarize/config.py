@@ -40,6 +40,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "n_ctx": ("SUMMARIZE_N_CTX", int),
     "n_threads": ("SUMMARIZE_THREADS", int),
     "cache_dir": ("SUMMARIZE_CACHE_DIR", Path),
+    "models_dir": ("SUMMARIZE_MODELS_DIR", Path),
     "max_article_chars": ("SUMMARIZE_MAX_ARTICLE_CHARS", int),
 }
 
@@ -71,6 +72,8 @@ class Settings:
     n_ctx: int = 8192
     n_threads: int | None = None
     cache_dir: Path = field(default_factory=default_cache_dir)
+    #: where the embedded model's weights are assembled (kept apart from answers: 1.1 GB)
+    models_dir: Path = field(default_factory=lambda: default_cache_dir() / "models")
     use_cache: bool = True
     strict_grounding: bool = False
     #: longer articles are cut at a paragraph boundary, and the brief says so

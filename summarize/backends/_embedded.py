@@ -1,0 +1,154 @@
+"""The embedded default model: llama.cpp in-process, no key, no network.
+
+This is the only module that imports ``llama_cpp``. Decoding is constrained to the
+response model's JSON Schema (llama.cpp compiles it to a grammar), so the answer
+always parses; pydantic then validates it, and a failed validation is re-asked
+with the errors, up to ``max_retries`` times.
+
+llama.cpp keeps the tokens it evaluated last and reuses the longest common
+prefix on the next call. The prompts put the static system message first and
+the article next, so the passes over one article, and the system message across
+articles, are evaluated once per process. The model is loaded lazily: a run
+whose answers all come from the cache never loads it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..config import Settings
+from ..errors import InputError, ModelUnavailable, OutputTruncated, ValidationFailed
+from ..prompts import PromptSet
+from .base import Completion, Message, Usage
+from .weights import DEFAULT_MODEL, ensure_default_model, file_digest
+
+__all__ = ["EmbeddedBackend"]
+
+log = logging.getLogger("summarize.backends.embedded")
+
+T = TypeVar("T", bound=BaseModel)
+
+_SEED = 0
+
+
+def _validation_messages(exc: ValidationError) -> list[str]:
+    return [f"{'.'.join(str(p) for p in err['loc']) or 'root'}: {err['msg']}" for err in exc.errors()]
+
+
+class EmbeddedBackend:
+    """A GGUF model run in this process by llama-cpp-python."""
+
+    def __init__(self, settings: Settings, prompts: PromptSet | None = None) -> None:
+        self._settings = settings
+        self._prompts = prompts or PromptSet()
+        self._lock = threading.Lock()  # llama.cpp contexts are not thread-safe
+        self._llm: Any = None
+
+    @cached_property
+    def _custom_path(self) -> Path | None:
+        path = self._settings.model_path
+        if path is None:
+            return None
+        if not path.is_file():
+            raise ModelUnavailable(f"model file not found: {path}", path=str(path))
+        return path
+
+    @property
+    def model_id(self) -> str:
+        path = self._custom_path
+        return f"embedded:{path.stem if path else DEFAULT_MODEL.name}"
+
+    def identity(self) -> Mapping[str, Any]:
+        path = self._custom_path
+        return {
+            "backend": "embedded",
+            "model_sha256": file_digest(path) if path else DEFAULT_MODEL.sha256,
+            "temperature": self._settings.temperature,
+            "max_tokens": self._settings.max_tokens,
+            "seed": _SEED,
+        }
+
+    def _load(self) -> Any:
+        if self._llm is not None:
+            return self._llm
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise ModelUnavailable(
+                "the embedded model needs llama-cpp-python; install it with: pip install 'summarize[local]'"
+            ) from exc
+        path = self._custom_path or ensure_default_model(self._settings.models_dir)
+        log.debug("loading %s", path)
+        try:
+            self._llm = Llama(
+                model_path=str(path),
+                n_ctx=self._settings.n_ctx,
+                n_threads=self._settings.n_threads or os.cpu_count() or 1,
+                seed=_SEED,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelUnavailable(f"llama.cpp could not load {path}: {exc}", path=str(path)) from exc
+        return self._llm
+
+    def complete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:
+        with self._lock:
+            return self._complete(list(messages), response_model)
+
+    def _complete(self, conversation: list[Message], response_model: type[T]) -> Completion[T]:
+        llm = self._load()
+        schema = response_model.model_json_schema()
+        usage = Usage()
+        errors: list[str] = []
+        for attempt in range(1, self._settings.max_retries + 2):
+            try:
+                response = llm.create_chat_completion(
+                    messages=conversation,
+                    response_format={"type": "json_object", "schema": schema},
+                    temperature=self._settings.temperature,
+                    max_tokens=self._settings.max_tokens,
+                    seed=_SEED,
+                )
+            except ValueError as exc:  # llama-cpp-python: "Requested tokens exceed context window"
+                raise InputError(
+                    f"the prompt does not fit the model's context of {self._settings.n_ctx} tokens: {exc}; "
+                    "shorten the article (--max-chars) or raise --n-ctx",
+                    n_ctx=self._settings.n_ctx,
+                ) from exc
+            counted = response.get("usage") or {}
+            usage += Usage(counted.get("prompt_tokens", 0), counted.get("completion_tokens", 0), 1)
+            choice = response["choices"][0]
+            content = choice["message"].get("content") or ""
+            if choice.get("finish_reason") == "length":
+                raise OutputTruncated(
+                    f"the model's answer was cut off at max_tokens={self._settings.max_tokens}",
+                    backend="embedded",
+                    model=self.model_id,
+                    usage=usage,
+                )
+            try:
+                return Completion(response_model.model_validate_json(content), usage)
+            except ValidationError as exc:
+                errors = _validation_messages(exc)
+                log.debug("attempt %d failed validation: %s", attempt, "; ".join(errors))
+                conversation = [
+                    *conversation,
+                    {"role": "assistant", "content": content},
+                    {"role": "user", "content": self._prompts.render("reask.user.j2", errors=errors)},
+                ]
+        raise ValidationFailed(
+            f"the model's answer did not match {response_model.__name__} after "
+            f"{self._settings.max_retries + 1} attempts: {'; '.join(errors[:3])}",
+            backend="embedded",
+            model=self.model_id,
+            errors=errors,
+            usage=usage,
+        )

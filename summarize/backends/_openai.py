@@ -1,0 +1,392 @@
+"""The backend for any OpenAI-compatible endpoint: OpenAI itself, vLLM, llama.cpp server, Ollama.
+
+Why it looks the way it does:
+
+* Two retry loops, each owning one kind of failure. The ``openai`` client
+  retries the *transport* (429 honouring ``Retry-After``, 5xx, timeouts,
+  refused connections) with its own backoff, ``settings.http_retries`` times;
+  ``instructor`` re-asks the *model* when its answer fails validation,
+  ``settings.max_retries`` times. A truncated answer (``finish_reason
+  "length"``) is neither: asking again with the same ``max_tokens`` would be
+  cut off again, so instructor raises it straight through and so do we.
+* Cost is counted per call through instructor's per-call hooks: every
+  completion received (``completion:response``) adds its tokens and one
+  attempt, re-asks included, whether the call ends in success or failure.
+  Per-call hooks keep the accounting right when one backend serves many
+  threads.
+* Every vendor exception is translated here, by walking instructor's wrapping
+  (``InstructorRetryException``) down to the real cause, into the package's
+  ``BackendError`` tree with a message that says what to do next. The API key
+  never appears in messages, context, logs, ``identity()`` or ``repr``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from json import JSONDecodeError
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit, urlunsplit
+
+import openai
+from instructor import Mode
+from instructor.core import (
+    Hooks,
+    IncompleteOutputException,
+    InstructorError,
+    InstructorRetryException,
+    from_openai,
+)
+from openai.types.chat import ChatCompletionMessageParam
+from pydantic import BaseModel, ValidationError
+
+from ..config import EMBEDDED, Settings
+from ..errors import (
+    AuthenticationFailed,
+    BackendError,
+    BackendTimeout,
+    BackendUnavailable,
+    ConfigError,
+    ModelNotFound,
+    OutputTruncated,
+    RateLimited,
+    ValidationFailed,
+)
+from .base import Completion, Message, Usage
+
+__all__ = ["DEFAULT_BASE_URL", "OpenAIBackend"]
+
+T = TypeVar("T", bound=BaseModel)
+
+log = logging.getLogger("summarize.backends.openai")
+
+#: Where requests go when no ``base_url`` is configured.
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+# Local servers (vLLM, llama.cpp, Ollama) ignore the key, but the client insists on one.
+_PLACEHOLDER_KEY = "sk-no-key-required"
+
+_MODES: Mapping[str, Mode] = {
+    "tools": Mode.TOOLS,
+    "json": Mode.JSON,
+    "json_schema": Mode.JSON_SCHEMA,
+    "md_json": Mode.MD_JSON,
+}
+
+_MAX_LISTED_MODELS = 20
+_MAX_REPORTED_ERRORS = 5
+
+
+def _display_url(url: str) -> str:
+    """``url`` without a trailing slash and without any ``user:password@`` part."""
+    parts = urlsplit(url.strip().rstrip("/"))
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
+def _plain(value: BaseModel, response_model: type[T]) -> T:
+    """``value`` as a true ``response_model`` instance.
+
+    instructor returns an instance of a subclass it builds on the fly (same name,
+    plus its schema mixin) and hangs the raw completion on it. Left as is, the
+    value would not compare equal to a ``response_model`` instance, would drag
+    the completion along, and could not be pickled (so not cached). Its fields
+    are already validated, so they are copied over without validating again.
+    """
+    fields = {name: getattr(value, name) for name in response_model.model_fields}
+    plain = response_model.model_construct(
+        _fields_set=set(value.model_fields_set), **fields, **(value.model_extra or {})
+    )
+    if value.__pydantic_private__:
+        object.__setattr__(plain, "__pydantic_private__", dict(value.__pydantic_private__))
+    return plain
+
+
+class _Tally:
+    """Tokens and completions of one ``complete`` call, fed by instructor's hooks."""
+
+    def __init__(self) -> None:
+        self.usage = Usage()
+
+    def on_response(self, response: Any) -> None:
+        usage = getattr(response, "usage", None)
+        self.usage += Usage(
+            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            attempts=1,
+        )
+
+    def hooks(self) -> Hooks:
+        hooks = Hooks()
+        hooks.on("completion:response", self.on_response)
+        hooks.on("parse:error", _log_parse_error)
+        return hooks
+
+
+def _log_parse_error(error: Exception, **meta: Any) -> None:
+    log.debug(
+        "answer failed validation on attempt %s of %s; re-asking unless it was the last: %s",
+        meta.get("attempt_number", "?"),
+        meta.get("max_attempts", "?"),
+        error,
+    )
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it wraps, outermost first (cycles cut)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _validation_errors(exc: BaseException) -> list[str]:
+    """Readable lines for the validation errors behind ``exc`` (pydantic's, or a JSON error)."""
+    for cause in _causes(exc):
+        if isinstance(cause, ValidationError):
+            return [
+                f"{'.'.join(str(part) for part in err['loc']) or '<root>'}: {err['msg']}"
+                for err in cause.errors()[:_MAX_REPORTED_ERRORS]
+            ]
+        if isinstance(cause, JSONDecodeError):
+            return [f"not valid JSON: {cause}"]
+    return [str(exc)]
+
+
+def _server_message(error: openai.APIStatusError) -> str:
+    body = error.body
+    if isinstance(body, Mapping) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    return error.response.reason_phrase or ""
+
+
+class OpenAIBackend:
+    """Structured answers from an OpenAI-compatible chat-completions endpoint."""
+
+    def __init__(self, settings: Settings) -> None:
+        if settings.model == EMBEDDED:
+            raise ConfigError("the OpenAI backend cannot serve the embedded model", model=settings.model)
+        if settings.api_key is None and settings.base_url is None:
+            raise ConfigError(
+                "no API key for the OpenAI API: set OPENAI_API_KEY (or pass --api-key), "
+                "point --base-url at a local OpenAI-compatible server, or use the embedded model",
+                backend="openai",
+            )
+        self._settings = settings
+        self._closed = threading.Event()
+        self._model: str = settings.model or ""
+        self._base_url = _display_url(settings.base_url or DEFAULT_BASE_URL)
+        self._key = settings.api_key or _PLACEHOLDER_KEY
+        self._client = openai.OpenAI(
+            api_key=self._key,
+            base_url=settings.base_url.strip() if settings.base_url else DEFAULT_BASE_URL,
+            max_retries=settings.http_retries,
+            timeout=settings.timeout,
+            http_client=openai.DefaultHttpxClient(event_hooks={"response": [self._log_http_error]}),
+        )
+        self._instructor = from_openai(self._client, mode=_MODES[settings.mode])
+        if not self._model:
+            try:
+                self._model = self._served_model()
+            except BaseException:
+                self._client.close()
+                raise
+
+    # -- Backend protocol --------------------------------------------------------------
+
+    @property
+    def model_id(self) -> str:
+        """The model name sent to the endpoint."""
+        return self._model
+
+    def identity(self) -> Mapping[str, Any]:
+        """What changes the answer: endpoint, model, mode and sampling (never key, timeout, retries)."""
+        return {
+            "backend": "openai",
+            "base_url": self._base_url,
+            "model": self._model,
+            "mode": self._settings.mode,
+            "temperature": self._settings.temperature,
+            "max_tokens": self._settings.max_tokens,
+        }
+
+    def complete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:
+        """Ask for a ``response_model`` instance, re-asking on validation errors; raise ``BackendError``."""
+        tally = _Tally()
+        try:
+            value = self._instructor.chat.completions.create(
+                response_model=response_model,
+                messages=cast(list[ChatCompletionMessageParam], [dict(m) for m in messages]),
+                max_retries=self._settings.max_retries,
+                hooks=tally.hooks(),
+                model=self._model,
+                temperature=self._settings.temperature,
+                max_tokens=self._settings.max_tokens,
+            )
+        except (openai.OpenAIError, InstructorError) as exc:
+            raise self._translate(exc, tally.usage, response_model) from exc
+        return Completion(value=_plain(value, response_model), usage=tally.usage)
+
+    # -- housekeeping ------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the HTTP connection pool."""
+        if not self._closed.is_set():
+            self._closed.set()
+            self._client.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"OpenAIBackend(model={self._model!r}, base_url={self._base_url!r}, mode={self._settings.mode!r})"
+        )
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _context(self, **extra: Any) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "backend": "openai",
+            "model": self._model or None,
+            "base_url": self._base_url,
+            "status": None,
+        }
+        context.update(extra)
+        return context
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._key, "***") if self._key else text
+
+    def _log_http_error(self, response: Any) -> None:
+        if response.status_code >= 400:
+            log.debug(
+                "HTTP %s from %s %s (the client retries 408/409/429/5xx up to %d times)",
+                response.status_code,
+                response.request.method,
+                _display_url(str(response.request.url)),
+                self._settings.http_retries,
+            )
+
+    def _served_model(self) -> str:
+        """The one model the endpoint serves, for a user who gave only ``--base-url``."""
+        try:
+            served = sorted(model.id for model in self._client.models.list())
+        except openai.NotFoundError as exc:
+            raise ConfigError(
+                f"the endpoint at {self._base_url} does not list its models (GET /models: HTTP 404); "
+                "pass --model",
+                **self._context(status=404),
+            ) from exc
+        except openai.OpenAIError as exc:
+            raise self._translate(exc, Usage(), None) from exc
+        if len(served) == 1:
+            log.debug("using the only model served at %s: %s", self._base_url, served[0])
+            return served[0]
+        if not served:
+            raise ConfigError(
+                f"the endpoint at {self._base_url} lists no models; pass --model", **self._context()
+            )
+        shown = ", ".join(served[:_MAX_LISTED_MODELS]) + (", ..." if len(served) > _MAX_LISTED_MODELS else "")
+        raise ConfigError(
+            f"the endpoint at {self._base_url} serves {len(served)} models ({shown}); "
+            "choose one with --model",
+            **self._context(served=served),
+        )
+
+    def _translate(
+        self, exc: BaseException, usage: Usage, response_model: type[BaseModel] | None
+    ) -> BackendError:
+        """The ``BackendError`` for ``exc``, with what the failed call cost in ``context["usage"]``."""
+        error = self._classify(exc, usage, response_model)
+        error.context.setdefault("usage", usage)
+        return error
+
+    def _classify(
+        self, exc: BaseException, usage: Usage, response_model: type[BaseModel] | None
+    ) -> BackendError:
+        """The ``BackendError`` for ``exc``, looking through instructor's wrappers for the real cause."""
+        for cause in _causes(exc):
+            if isinstance(cause, IncompleteOutputException):
+                return self._truncated(usage)
+            if isinstance(cause, openai.APIError):
+                return self._api_error(cause, usage)
+        if isinstance(exc, InstructorRetryException):
+            return self._validation_failed(exc, usage, response_model)
+        message = self._redact(str(exc)) or type(exc).__name__
+        return BackendError(
+            f"the endpoint at {self._base_url} gave an unusable answer: {message}",
+            **self._context(attempts=usage.attempts),
+        )
+
+    def _truncated(self, usage: Usage) -> OutputTruncated:
+        max_tokens = self._settings.max_tokens
+        return OutputTruncated(
+            f"the answer from {self._model} was cut off at max_tokens={max_tokens} "
+            "(finish_reason 'length'); raise --max-tokens or shorten the article",
+            **self._context(max_tokens=max_tokens, attempts=usage.attempts),
+        )
+
+    def _validation_failed(
+        self, exc: InstructorRetryException, usage: Usage, response_model: type[BaseModel] | None
+    ) -> ValidationFailed:
+        failed = exc.failed_attempts or []
+        errors = _validation_errors(failed[-1].exception if failed else exc)
+        schema = response_model.__name__ if response_model is not None else "expected"
+        attempts = usage.attempts or exc.n_attempts
+        return ValidationFailed(
+            f"the answer from {self._model} did not match the {schema} schema after {attempts} "
+            f"attempt(s) (--max-retries {self._settings.max_retries}); last errors: {'; '.join(errors)}",
+            **self._context(errors=errors, attempts=attempts),
+        )
+
+    def _api_error(self, error: openai.APIError, usage: Usage) -> BackendError:
+        url, retries = self._base_url, self._settings.http_retries
+        if isinstance(error, openai.APITimeoutError):
+            return BackendTimeout(
+                f"no answer from the endpoint at {url} within {self._settings.timeout:g} s "
+                f"(tried {retries + 1} time(s)); raise --timeout or check the server",
+                **self._context(timeout=self._settings.timeout, attempts=usage.attempts),
+            )
+        if isinstance(error, openai.APIConnectionError):
+            reason = self._redact(str(error.__cause__ or error))
+            return BackendUnavailable(
+                f"cannot reach the endpoint at {url} ({reason}); is the server running and --base-url right?",
+                **self._context(attempts=usage.attempts),
+            )
+        if not isinstance(error, openai.APIStatusError):
+            return BackendError(
+                f"the endpoint at {url} sent a malformed response: {self._redact(str(error))}",
+                **self._context(attempts=usage.attempts),
+            )
+        status = error.status_code
+        detail = self._redact(_server_message(error))
+        context = self._context(status=status, attempts=usage.attempts, server_message=detail)
+        if status in (401, 403):
+            problem = "refused the API key" if self._settings.api_key else "requires an API key"
+            return AuthenticationFailed(
+                f"the endpoint at {url} {problem} (HTTP {status}); set OPENAI_API_KEY or --api-key",
+                **context,
+            )
+        if status == 404:
+            return ModelNotFound(
+                f"the endpoint at {url} does not serve model {self._model!r} (HTTP 404: {detail}); "
+                "check --model and --base-url",
+                **context,
+            )
+        if status == 429:
+            return RateLimited(
+                f"the endpoint at {url} was still rate-limiting after {retries} retries "
+                f"(HTTP 429: {detail}); wait, lower the concurrency or raise --http-retries",
+                **context,
+            )
+        if status >= 500:
+            return BackendUnavailable(
+                f"the endpoint at {url} kept failing after {retries} retries (HTTP {status}: {detail})",
+                **context,
+            )
+        return BackendError(
+            f"the endpoint at {url} rejected the request (HTTP {status}: {detail})", **context
+        )

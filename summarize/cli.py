@@ -1,0 +1,171 @@
+"""The command line: parse, call one library function, print.
+
+Data goes to stdout, progress and warnings to stderr. Library errors become one
+``error: ...`` line and the exit code of their class; nothing else here decides
+anything about briefs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from .articles import load_article
+from .cache import AnswerCache
+from .config import INSTRUCTOR_MODES, Settings
+from .errors import SummarizeError
+from .pipeline import Briefer
+from .render import to_json, to_markdown
+
+__all__ = ["main"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn library errors into a message on stderr and the error's exit code."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SummarizeError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2023-12-11") from None
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="summarize")
+def main() -> None:
+    """Structured, source-grounded incident briefs from security-incident news.
+
+    Runs the embedded model by default (no key, no network); point --base-url /
+    OPENAI_BASE_URL at any OpenAI-compatible endpoint to use another model.
+    """
+
+
+_model_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
+    click.option("--model", "-m", help="Model name; 'embedded' for the built-in model. [env: SUMMARIZE_MODEL]"),
+    click.option(
+        "--model-path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="A GGUF file for the embedded backend. [env: SUMMARIZE_MODEL_PATH]",
+    ),
+    click.option("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1. [env: OPENAI_BASE_URL]"),
+    click.option("--api-key", help="API key for the endpoint. [env: OPENAI_API_KEY]"),
+    click.option(
+        "--mode",
+        type=click.Choice(INSTRUCTOR_MODES),
+        help="How structured output is requested from an endpoint (default tools). [env: SUMMARIZE_MODE]",
+    ),
+    click.option("--timeout", type=float, help="Seconds to wait for one answer. [env: SUMMARIZE_TIMEOUT]"),
+    click.option("--max-retries", type=int, help="Re-asks after an invalid answer. [env: SUMMARIZE_MAX_RETRIES]"),
+    click.option(
+        "--max-chars",
+        "max_article_chars",
+        type=int,
+        help="Cut longer articles at a paragraph boundary. [env: SUMMARIZE_MAX_ARTICLE_CHARS]",
+    ),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache."),
+    click.option("-v", "--verbose", count=True, help="-v for progress details, -vv for debug logs."),
+]
+
+
+def _with_model_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_model_options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("article", type=click.Path(allow_dash=True, path_type=str))
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True,
+    help="JSON (the schema) or Markdown for people.",
+)
+@click.option(
+    "--published", callback=_parse_date, metavar="YYYY-MM-DD",
+    help="Publication date: resolves weekdays and 'yesterday' to ISO dates.",
+)
+@click.option("--strict-grounding", is_flag=True, help="Drop incidents with no quote found in the article.")
+@_with_model_options
+@_reports_errors
+def brief(article: str, fmt: str, published: dt.date | None, strict_grounding: bool, no_cache: bool,
+          verbose: int, **flags: Any) -> None:
+    """Brief one ARTICLE (.txt, .md, .html or .json; - reads stdin)."""
+    _setup_logging(verbose)
+    settings = Settings.resolve(use_cache=not no_cache, strict_grounding=strict_grounding, **flags)
+    loaded = load_article(article, published=published)
+    briefer = Briefer.from_settings(settings)
+    try:
+        result = briefer.brief(loaded, progress=lambda msg: click.echo(msg, err=True))
+    finally:
+        briefer.close()
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(to_markdown(result) if fmt == "md" else to_json(result), nl=False)
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or empty the answer cache."""
+
+
+@cache.command("stats")
+@_reports_errors
+def cache_stats() -> None:
+    """Where the cache is, how many answers it holds, its size."""
+    with AnswerCache(Settings.resolve().cache_dir / "answers") as store:
+        click.echo(json.dumps(store.stats(), indent=2))
+
+
+@cache.command("clear")
+@_reports_errors
+def cache_clear() -> None:
+    """Remove every cached answer."""
+    with AnswerCache(Settings.resolve().cache_dir / "answers") as store:
+        removed = store.clear()
+    click.echo(f"removed {removed} cached answers", err=True)
+
+
+@main.group()
+def model() -> None:
+    """The embedded model's weights."""
+
+
+@model.command("path")
+@_reports_errors
+def model_path() -> None:
+    """Assemble and verify the embedded GGUF if needed, then print its path."""
+    from .backends.weights import ensure_default_model
+
+    settings = Settings.resolve()
+    click.echo(str(settings.model_path or ensure_default_model(settings.models_dir)))

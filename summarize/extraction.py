@@ -1,0 +1,111 @@
+"""What the model is asked to fill: two lean schemas, one per pass.
+
+A small model asked for the whole brief at once reports exactly one incident per
+article (see shared/design/embedded-model.md), so extraction runs in two passes:
+
+1. ``Survey``: headline, summary, and the list of distinct events, each with a quote;
+2. ``IncidentDetail``: the facts of one event, asked once per event.
+
+Everything that code can derive is left out of these schemas -- event type from
+sub-event type, country codes, ISO dates, quote offsets, ids -- because every
+field costs generated tokens and gives the model one more chance to be wrong.
+Every string is bounded: under constrained decoding an unbounded string lets a
+small model copy the whole article into one field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .schema import Casualties, Outcome, SubEventType, TargetType, Weapon
+
+__all__ = ["EventStub", "IncidentDetail", "LeanTarget", "Survey"]
+
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+Quote = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class _Lean(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EventStub(_Lean):
+    what: str = Field(
+        min_length=3,
+        max_length=120,
+        description="What happened, in a few words of your own (kind of attack and its target).",
+    )
+    place: str | None = Field(
+        max_length=80, description="The most precise place named for this event (town, base, district)."
+    )
+    country: str | None = Field(max_length=60, description="The country where it happened.")
+    when: str | None = Field(
+        max_length=60,
+        description='The day as the article writes it ("Monday", "on 3 May", "yesterday"); null if not given.',
+    )
+    quote: Quote = Field(description="The sentence of the article that reports this event, copied exactly.")
+
+
+class Survey(_Lean):
+    headline: str = Field(min_length=3, max_length=120, description="A neutral headline of at most 15 words.")
+    summary: str = Field(
+        min_length=10,
+        max_length=400,
+        description="2-3 short sentences in your own words (at most 60 words); do not copy the article.",
+    )
+    is_incident_report: bool = Field(
+        description="true if the article reports at least one specific violent or security incident."
+    )
+    events: list[EventStub] = Field(
+        max_length=8,
+        description="Every distinct incident reported, one entry per place and day; empty if none.",
+    )
+    context: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
+        max_length=3,
+        description="Up to 3 background facts from the article that are not incidents (totals, trends, "
+        "statements); empty if there are none. Never describe the article or this task.",
+    )
+
+
+class LeanTarget(_Lean):
+    name: Name = Field(description="Who or what was attacked, as written.")
+    type: TargetType
+
+
+class IncidentDetail(_Lean):
+    sub_event_type: SubEventType
+    weapons: list[Weapon] = Field(
+        max_length=3, description="Only weapons the article names for this incident; empty if none named."
+    )
+    targets: list[LeanTarget] = Field(max_length=3, description="Who or what was attacked.")
+    claimed_by: list[Name] = Field(
+        max_length=3,
+        description="Groups that themselves said they carried out this attack (a claim of responsibility); "
+        "empty if no group claimed it.",
+    )
+    claim_quote: Quote | None = Field(
+        description="The sentence where the claim of responsibility is reported, copied exactly; null if none."
+    )
+    accused: list[Name] = Field(
+        max_length=3,
+        description="Groups that others (officials, police, witnesses) blame for this attack; empty if none.",
+    )
+    accusation_quote: Quote | None = Field(
+        description="The sentence where they are blamed, copied exactly; null if nobody is blamed."
+    )
+    fatalities: Casualties = Field(description="People killed in this incident.")
+    injured: Casualties = Field(description="People injured in this incident.")
+    casualty_quote: Quote | None = Field(
+        description="The sentence that gives the dead or injured (or says there were none); null if not given."
+    )
+    outcome: Outcome
+    admin1: str | None = Field(
+        max_length=60, description="Province, state or governorate, only if the article names it."
+    )
+    summary: str = Field(
+        min_length=10,
+        max_length=240,
+        description="One sentence of at most 25 words, in your own words: who did what to whom, where, when.",
+    )

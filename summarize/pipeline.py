@@ -1,0 +1,343 @@
+"""The one path every command takes: article -> prompts -> model -> validate -> ground -> brief.
+
+``Briefer.brief`` asks the model twice over (a survey of the article's distinct
+incidents, then the details of each), through the answer cache, and assembles
+the brief. Everything the model is not trusted with is done here in code:
+evidence offsets (grounding), ISO dates (from the publication date), country
+codes, event types, ids, and the consistency of responsibility with who claimed
+what. Each decision is visible in the brief (``grounding``, ``warnings``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .articles import Article, truncate
+from .backends import create_backend
+from .backends.base import Backend, Message, Usage
+from .cache import AnswerCache, cache_key
+from .config import Settings
+from .consistency import named_in, sub_event_for, supported_weapons, tone_of
+from .dates import resolve_date
+from .extraction import EventStub, IncidentDetail, Survey
+from .geo import country_code
+from .grounding import locate
+from .prompts import PromptSet
+from .schema import (
+    SCHEMA_VERSION,
+    ArticleMeta,
+    Brief,
+    Casualties,
+    Evidence,
+    EvidenceField,
+    Grounding,
+    Incident,
+    Location,
+    Provenance,
+    Responsibility,
+    Target,
+    TokenUsage,
+    event_type_of,
+)
+
+__all__ = ["Briefer", "brief_article"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+
+# "0 killed" is only believed when a quote says so: small models write 0 for "not reported".
+_NONE_REPORTED = re.compile(
+    r"\b(no|without|zero|nobody|none)\b[^.;]{0,40}\b(casualt|injur|hurt|dead|death|killed|kill|fatalit|victim|"
+    r"wound|harm|loss of life)|\b(no one|no-one|nobody)\b|\bunharmed\b|\bno (reported )?casualties\b",
+    re.IGNORECASE,
+)
+_REGION_WORDS = re.compile(
+    r"\b(district|province|governorate|region|state|county|department|prefecture|oblast|area)\b", re.I
+)
+
+
+@dataclass
+class _Tally:
+    """What one brief cost: summed usage and whether every answer was cached."""
+
+    usage: Usage = field(default_factory=Usage)
+    calls: int = 0
+    hits: int = 0
+
+    def add(self, usage: Usage, hit: bool) -> None:
+        self.usage += usage
+        self.calls += 1
+        self.hits += int(hit)
+
+
+class Briefer:
+    """Turns articles into briefs with one backend, one prompt set and one cache."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        prompts: PromptSet | None = None,
+        cache: AnswerCache | None = None,
+        strict_grounding: bool = False,
+        max_article_chars: int = 20_000,
+    ) -> None:
+        self.backend = backend
+        self.prompts = prompts or PromptSet()
+        self.cache = cache
+        self.strict_grounding = strict_grounding
+        self.max_article_chars = max_article_chars
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Briefer:
+        return cls(
+            create_backend(settings),
+            cache=AnswerCache(settings.cache_dir / "answers") if settings.use_cache else None,
+            strict_grounding=settings.strict_grounding,
+            max_article_chars=settings.max_article_chars,
+        )
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+    # -- model calls -----------------------------------------------------------------------------
+
+    def _ask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
+        key = cache_key(
+            {
+                "backend": dict(self.backend.identity()),
+                "messages": list(messages),
+                "schema": model.model_json_schema(),
+                "prompt_version": self.prompts.version,
+            }
+        )
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            try:
+                value = model.model_validate(hit["value"])
+                tally.add(Usage(**hit["usage"]), hit=True)
+                log.debug("cache hit %s for %s", key[:12], model.__name__)
+                return value
+            except (KeyError, TypeError, ValidationError):
+                log.debug("ignoring stale cache entry %s", key[:12])
+        completion = self.backend.complete(messages, model)
+        tally.add(completion.usage, hit=False)
+        if self.cache is not None:
+            self.cache.set(key, {"value": completion.value.model_dump(mode="json"), "usage": asdict(completion.usage)})
+        return completion.value
+
+    # -- the brief -------------------------------------------------------------------------------
+
+    def brief(self, article: Article, progress: Callable[[str], None] | None = None) -> Brief:
+        """Brief one article; ``progress`` hears a line before each model call."""
+        report = progress or (lambda _msg: None)
+        started = time.monotonic()
+        warnings: list[str] = []
+        seen, was_cut = truncate(article, self.max_article_chars)
+        if was_cut:
+            warnings.append(
+                f"article truncated to {len(seen.text)} of {len(article.text)} characters "
+                "(max_article_chars); incidents after the cut are not briefed"
+            )
+        tally = _Tally()
+        report("listing incidents")
+        survey = self._ask(self.prompts.survey_messages(seen), Survey, tally)
+        stubs = _distinct(survey.events) if survey.is_incident_report else []
+        incidents: list[Incident] = []
+        for number, stub in enumerate(stubs, start=1):
+            report(f"incident {number}/{len(stubs)}: {stub.what}")
+            detail = self._ask(self.prompts.detail_messages(seen, stub), IncidentDetail, tally)
+            incidents.append(_incident(f"{article.id}#{number}", stub, detail, seen))
+
+        quotes = [ev for inc in incidents for ev in inc.evidence]
+        dropped = 0
+        if self.strict_grounding:
+            kept = [inc for inc in incidents if any(ev.verified for ev in inc.evidence)]
+            dropped = len(incidents) - len(kept)
+            incidents = kept
+        unverified = [ev.quote for ev in quotes if not ev.verified]
+        if unverified:
+            warnings.append(f"{len(unverified)} of {len(quotes)} evidence quotes were not found in the article")
+        if dropped:
+            warnings.append(f"{dropped} incident(s) dropped for lack of verified evidence (strict grounding)")
+
+        return Brief(
+            article=ArticleMeta(
+                id=article.id,
+                title=article.title,
+                url=article.url,
+                published_at=article.published_at,
+                source=article.source,
+                chars=len(article.text),
+                truncated_at=len(seen.text) if was_cut else None,
+            ),
+            headline=survey.headline,
+            summary=survey.summary,
+            is_incident_report=bool(incidents) or (survey.is_incident_report and not stubs),
+            incidents=incidents,
+            context=list(survey.context),
+            grounding=Grounding(
+                quotes=len(quotes),
+                verified=len(quotes) - len(unverified),
+                unverified=unverified,
+                incidents_dropped=dropped,
+            ),
+            warnings=warnings,
+            provenance=Provenance(
+                model=self.backend.model_id,
+                backend=str(self.backend.identity().get("backend", "unknown")),
+                prompt_version=self.prompts.version,
+                schema_version=SCHEMA_VERSION,
+                created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                usage=TokenUsage(**asdict(tally.usage)),
+                cache_hit=tally.calls > 0 and tally.hits == tally.calls,
+                elapsed_s=round(time.monotonic() - started, 3),
+            ),
+        )
+
+
+def brief_article(article: Article, settings: Settings | None = None) -> Brief:
+    """Brief one article with the given (or environment's) settings."""
+    briefer = Briefer.from_settings(settings or Settings.resolve())
+    try:
+        return briefer.brief(article)
+    finally:
+        briefer.close()
+
+
+# -- assembling one incident ---------------------------------------------------------------------
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()
+
+
+def _distinct(stubs: Sequence[EventStub]) -> list[EventStub]:
+    """Drop events the model listed twice (same place and day, or the same quote)."""
+    kept: list[EventStub] = []
+    for stub in stubs:
+        if any(
+            (_key(stub.place) == _key(k.place) and _key(stub.when) == _key(k.when)) or _key(stub.quote) == _key(k.quote)
+            for k in kept
+        ):
+            log.debug("dropping duplicate event %r", stub.what)
+            continue
+        kept.append(stub)
+    return kept
+
+
+def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
+    match = locate(quote, text)
+    if match is None:
+        log.debug("unverified quote for %s: %r", field_name, quote)
+        return Evidence(field=field_name, quote=quote, start=None, end=None, verified=False)
+    return Evidence(
+        field=field_name, quote=quote, start=match.start, end=match.end, verified=True, match=match.kind
+    )
+
+
+def _location(stub: EventStub, detail: IncidentDetail) -> Location:
+    place = stub.place or None
+    if place and stub.country and _key(place) == _key(stub.country):
+        place = None
+    admin1 = detail.admin1 if _key(detail.admin1) not in ("", _key(place), _key(stub.country)) else None
+    if place:
+        precision = 2 if _REGION_WORDS.search(place) else 1
+    else:
+        precision = 2 if admin1 else 3
+    return Location(
+        place=place,
+        admin1=admin1,
+        country=stub.country or None,
+        country_code=country_code(stub.country),
+        geo_precision=precision,
+    )
+
+
+def _paragraph(text: str, ev: Evidence) -> str:
+    """The paragraph around a verified quote: the incident's own words."""
+    if ev.start is None or ev.end is None:
+        return text
+    begin = text.rfind("\n\n", 0, ev.start)
+    end = text.find("\n\n", ev.end)
+    return text[0 if begin < 0 else begin : len(text) if end < 0 else end]
+
+
+def _actors(names: Sequence[str], text: str) -> list[str]:
+    """Names the article actually contains, without repeats."""
+    return [n for n in dict.fromkeys(n.strip() for n in names) if n and named_in(n, text)]
+
+
+def _responsibility(
+    detail: IncidentDetail, claim: Evidence | None, accusation: Evidence | None, text: str
+) -> tuple[list[str], Responsibility, list[str]]:
+    """Who did it and who says so, believing only names the article contains.
+
+    A claim needs its own quote found in the article; otherwise the claimants are
+    treated as blamed. The wording of the accusation decides attributed, suspected
+    or denied.
+    """
+    claimed_by = _actors(detail.claimed_by, text)
+    accused = _actors(detail.accused, text)
+    if claimed_by and not (claim and claim.verified):
+        accused, claimed_by = [*claimed_by, *accused], []
+    perpetrators = list(dict.fromkeys([*claimed_by, *accused]))
+    if claimed_by:
+        return perpetrators, Responsibility.claimed, claimed_by
+    if not accused:
+        return perpetrators, Responsibility.unknown, []
+    sentence = text[accusation.start : accusation.end] if accusation and accusation.start is not None else ""
+    return perpetrators, Responsibility(tone_of(sentence)), []
+
+
+def _casualties(value: Casualties, support: Sequence[str]) -> Casualties:
+    """Keep a zero only when a verified quote says nobody was hurt; otherwise it was not reported."""
+    if value.count == 0 and not any(_NONE_REPORTED.search(q) for q in support):
+        return Casualties(count=None)
+    return value
+
+
+def _incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article: Article) -> Incident:
+    text = article.text
+    event = _ground("event", stub.quote, text)
+    claim = _ground("responsibility", detail.claim_quote, text) if detail.claim_quote else None
+    accusation = _ground("perpetrators", detail.accusation_quote, text) if detail.accusation_quote else None
+    toll = _ground("fatalities", detail.casualty_quote, text) if detail.casualty_quote else None
+    evidence = [event]
+    for extra in (claim, accusation, toll):
+        if extra is not None and all(_key(extra.quote) != _key(e.quote) for e in evidence):
+            evidence.append(extra)
+    support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
+    scope = _paragraph(text, event)
+    weapons = supported_weapons(detail.weapons, scope)
+    sub_event = sub_event_for(detail.sub_event_type, weapons, scope)
+    perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text)
+    resolved = resolve_date(stub.when, article.published_at)
+    return Incident(
+        id=incident_id,
+        event_type=event_type_of(sub_event),
+        sub_event_type=sub_event,
+        date=resolved.date,
+        date_text=stub.when or None,
+        date_precision=resolved.precision,
+        location=_location(stub, detail),
+        perpetrators=perpetrators,
+        responsibility=responsibility,
+        claimed_by=claimed_by,
+        targets=[Target(name=t.name, type=t.type) for t in detail.targets],
+        weapons=weapons,
+        fatalities=_casualties(detail.fatalities, support),
+        injured=_casualties(detail.injured, support),
+        outcome=detail.outcome,
+        summary=detail.summary,
+        evidence=evidence,
+    )

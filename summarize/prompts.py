@@ -1,0 +1,100 @@
+"""Render the chat messages for each extraction pass from ``prompts/*.j2``.
+
+Prompts are files, not Python strings, so they can be read and diffed as prose.
+They are rendered in a sandbox with ``StrictUndefined``: a misspelt variable is an
+error, not an empty string. The article is only ever a *value* handed to a
+template -- its text is never compiled as one -- so ``{{ 7*7 }}`` in an article
+comes out literally.
+
+The system message is the same for every call (instructions, field guide, no
+article), and the article comes last, so a backend can reuse the evaluated
+prefix across calls and articles. ``version`` hashes every template file; it goes
+into provenance and into the cache key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
+
+from ._resources import prompts_dir
+from .articles import Article
+from .backends.base import Message
+from .extraction import EventStub, IncidentDetail, Survey
+from .schema import TargetType, Weapon
+
+__all__ = ["PromptSet"]
+
+
+def _field_guide(model: type[BaseModel], prefix: str = "") -> list[dict[str, str]]:
+    """Name and description of each field, in schema order: the model's reading of the schema."""
+    return [
+        {"name": prefix + name, "description": info.description or name.replace("_", " ")}
+        for name, info in model.model_fields.items()
+    ]
+
+
+class PromptSet:
+    """The templates in one directory, rendered into chat messages."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or prompts_dir()
+        self._env = SandboxedEnvironment(
+            loader=FileSystemLoader(self.directory),
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+            trim_blocks=False,
+        )
+
+    @cached_property
+    def version(self) -> str:
+        """A short hash of every template file (name and bytes)."""
+        digest = hashlib.sha256()
+        for path in sorted(self.directory.rglob("*.j2")):
+            digest.update(path.relative_to(self.directory).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+        return digest.hexdigest()[:12]
+
+    @cached_property
+    def system(self) -> str:
+        """The static system message shared by every call."""
+        return self.render(
+            "brief.system.j2",
+            survey_fields=_field_guide(Survey) + _field_guide(EventStub, prefix="events[]."),
+            detail_fields=_field_guide(IncidentDetail),
+            target_types=[t.value for t in TargetType],
+            weapons=[w.value for w in Weapon],
+        )
+
+    def render(self, name: str, **values: Any) -> str:
+        return self._env.get_template(name).render(**values).strip()
+
+    def survey_messages(self, article: Article) -> list[Message]:
+        """Pass 1: list the distinct incidents of ``article``."""
+        return self._messages("survey.user.j2", article)
+
+    def detail_messages(self, article: Article, event: EventStub) -> list[Message]:
+        """Pass 2: the facts of one ``event`` of ``article``."""
+        return self._messages("detail.user.j2", article, event=event)
+
+    def _messages(self, template: str, article: Article, **values: Any) -> list[Message]:
+        user = self.render(template, title=_for_model(article.title), text=_for_model(article.text), **values)
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+
+# Double quotes inside the article end a JSON string early when a small model copies them
+# into a quote field, so the model sees them as single quotes; grounding ignores the difference.
+_DOUBLE_QUOTES = str.maketrans({'"': "'", "\u201c": "'", "\u201d": "'", "\u201e": "'", "\u00ab": "'", "\u00bb": "'"})
+
+
+def _for_model(text: str | None) -> str | None:
+    return text.translate(_DOUBLE_QUOTES) if text is not None else None

@@ -1,0 +1,222 @@
+"""The pipeline on a scripted backend: assembly, grounding, dates, consistency, caching."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarize.articles import article_from_text
+from summarize.backends import MockBackend
+from summarize.cache import AnswerCache
+from summarize.errors import ValidationFailed
+from summarize.pipeline import Briefer
+from summarize.schema import EventType, Responsibility, SubEventType, Weapon
+
+TEXT = (
+    "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers, the army said.\n\n"
+    "In Kidal, a roadside bomb hit a UN convoy on Wednesday. Nobody was hurt.\n\n"
+    "The group JNIM said it carried out the Gao attack."
+)
+
+
+def survey(**overrides: Any) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "headline": "Attacks in northern Mali",
+        "summary": "Two attacks hit northern Mali this week.",
+        "is_incident_report": True,
+        "events": [
+            {"what": "checkpoint attack", "place": "Gao", "country": "Mali", "when": "Tuesday",
+             "quote": "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers"},
+            {"what": "roadside bomb", "place": "Kidal", "country": "Mali", "when": "on Wednesday",
+             "quote": "In Kidal, a roadside bomb hit a UN convoy on Wednesday."},
+        ],
+        "context": [],
+    }
+    value.update(overrides)
+    return value
+
+
+def detail(**overrides: Any) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "sub_event_type": "armed_clash",
+        "weapons": ["firearm"],
+        "targets": [{"name": "soldiers", "type": "military"}],
+        "claimed_by": [],
+        "claim_quote": None,
+        "accused": [],
+        "accusation_quote": None,
+        "fatalities": {"count": 2, "qualifier": "exact"},
+        "injured": {"count": None, "qualifier": None},
+        "casualty_quote": "killing two soldiers",
+        "outcome": "hit",
+        "admin1": None,
+        "summary": "Gunmen attacked a checkpoint in Gao.",
+    }
+    value.update(overrides)
+    return value
+
+
+def test_brief_is_assembled_and_grounded() -> None:
+    backend = MockBackend().enqueue(
+        survey(),
+        detail(claimed_by=["JNIM"], claim_quote="The group JNIM said it carried out the Gao attack."),
+        detail(
+            sub_event_type="remote_explosive_landmine_ied",
+            weapons=["ied", "drone"],
+            targets=[{"name": "UN convoy", "type": "humanitarian"}],
+            fatalities={"count": 0, "qualifier": "exact"},
+            injured={"count": 0, "qualifier": "exact"},
+            casualty_quote="Nobody was hurt.",
+        ),
+    )
+    article = article_from_text(TEXT, published_at=dt.date(2024, 3, 7))  # a Thursday
+    brief = Briefer(backend).brief(article)
+
+    assert [len(call[0]) for call in backend.calls] == [2, 2, 2]
+    gao, kidal = brief.incidents
+    assert gao.id == f"{article.id}#1"
+    assert gao.event_type is EventType.battles
+    assert gao.date == dt.date(2024, 3, 5)
+    assert gao.date_text == "Tuesday"
+    assert gao.date_precision == "day"
+    assert kidal.date == dt.date(2024, 3, 6)
+    assert gao.location.country_code == "MLI"
+    assert gao.location.geo_precision == 1
+    assert gao.responsibility is Responsibility.claimed
+    assert gao.claimed_by == ["JNIM"]
+    assert gao.perpetrators == ["JNIM"]
+    assert kidal.fatalities.count == 0
+    assert kidal.injured.count == 0
+    assert kidal.responsibility is Responsibility.unknown
+    assert kidal.weapons == [Weapon.ied]  # "drone" is named nowhere near the incident
+    for incident in brief.incidents:
+        for ev in incident.evidence:
+            assert ev.verified
+            assert ev.start is not None and ev.end is not None
+            assert article.text[ev.start : ev.end].lower().startswith(ev.quote[:6].lower())
+    assert brief.grounding.quotes == brief.grounding.verified == 5  # event x2, claim, toll x2
+    assert brief.provenance.usage.attempts == 3
+    assert brief.provenance.cache_hit is False
+
+
+def test_weekday_without_publication_date_stays_unresolved() -> None:
+    backend = MockBackend().enqueue(survey(events=survey()["events"][:1]), detail())
+    incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
+    assert incident.date is None
+    assert incident.date_text == "Tuesday"
+    assert incident.date_precision == "day"
+
+
+def test_zero_casualties_need_a_quote_that_says_none() -> None:
+    # the model says 0 killed for the Gao attack, but no quote says nobody died: not reported
+    zero = {"count": 0, "qualifier": "exact"}
+    backend = MockBackend().enqueue(survey(events=survey()["events"][:1]), detail(fatalities=zero, injured=zero))
+    incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
+    assert incident.fatalities.count is None
+    assert incident.injured.count is None
+
+
+def test_a_claim_needs_its_quote_in_the_article() -> None:
+    backend = MockBackend().enqueue(
+        survey(),
+        detail(claimed_by=["JNIM"], claim_quote="JNIM proudly announced the operation on its website."),
+        detail(claimed_by=["JNIM"], claim_quote="The group JNIM said it carried out the Gao attack."),
+    )
+    unquoted, quoted = Briefer(backend).brief(article_from_text(TEXT)).incidents
+    assert (unquoted.responsibility, unquoted.claimed_by, unquoted.perpetrators) == (
+        Responsibility.attributed,
+        [],
+        ["JNIM"],
+    )
+    assert (quoted.responsibility, quoted.claimed_by) == (Responsibility.claimed, ["JNIM"])
+    assert any(ev.field == "responsibility" and ev.verified for ev in quoted.evidence)
+
+
+def test_actors_absent_from_the_article_are_dropped() -> None:
+    backend = MockBackend().enqueue(survey(events=survey()["events"][:1]), detail(accused=["Boko Haram"]))
+    incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
+    assert incident.perpetrators == []
+    assert incident.responsibility is Responsibility.unknown
+
+
+def test_hedged_blame_is_suspected() -> None:
+    text = TEXT + "\n\nOfficials said jihadists from JNIM were suspected of the Kidal bombing."
+    backend = MockBackend().enqueue(
+        survey(events=survey()["events"][1:]),
+        detail(accused=["JNIM"], accusation_quote="jihadists from JNIM were suspected of the Kidal bombing"),
+    )
+    incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
+    assert (incident.responsibility, incident.perpetrators) == (Responsibility.suspected, ["JNIM"])
+
+
+def test_explosive_sub_event_must_agree_with_named_weapons() -> None:
+    # the model calls a bombing a drone strike and lists a drone; the paragraph names only a bomb
+    kidal = survey()["events"][1]
+    backend = MockBackend().enqueue(
+        survey(events=[kidal]), detail(sub_event_type="air_drone_strike", weapons=["drone", "ied"])
+    )
+    incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
+    assert incident.weapons == [Weapon.ied]
+    assert incident.sub_event_type is SubEventType.remote_explosive_landmine_ied
+    assert incident.event_type is EventType.explosions_remote_violence
+
+
+def test_duplicate_events_are_detailed_once() -> None:
+    first = survey()["events"][0]
+    backend = MockBackend().enqueue(survey(events=[first, dict(first, what="attack at checkpoint")]), detail())
+    brief = Briefer(backend).brief(article_from_text(TEXT))
+    assert len(brief.incidents) == 1
+    assert len(backend.calls) == 2
+
+
+def test_not_an_incident_report_asks_no_details() -> None:
+    backend = MockBackend().enqueue(survey(is_incident_report=False, events=[]))
+    brief = Briefer(backend).brief(article_from_text("The central bank kept rates at 4.5 percent."))
+    assert brief.is_incident_report is False
+    assert brief.incidents == []
+    assert len(backend.calls) == 1
+
+
+def test_unverified_quotes_are_reported_and_strict_grounding_drops_them() -> None:
+    invented = {"what": "shelling", "place": "Mopti", "country": "Mali", "when": None,
+                "quote": "Artillery shelled the market in Mopti at dawn."}
+    answers = (survey(events=[invented]), detail(casualty_quote=None))
+    brief = Briefer(MockBackend().enqueue(*answers)).brief(article_from_text(TEXT))
+    assert brief.grounding.unverified == [invented["quote"]]
+    assert brief.incidents[0].evidence[0].verified is False
+    assert any("not found" in w for w in brief.warnings)
+
+    strict = Briefer(MockBackend().enqueue(*answers), strict_grounding=True).brief(article_from_text(TEXT))
+    assert strict.incidents == []
+    assert strict.grounding.incidents_dropped == 1
+
+
+def test_long_article_is_truncated_and_says_so() -> None:
+    text = ("A paragraph about the war. " * 20 + "\n\n") * 20
+    backend = MockBackend().enqueue(survey(is_incident_report=False, events=[]))
+    brief = Briefer(backend, max_article_chars=1000).brief(article_from_text(text))
+    assert brief.article.truncated_at is not None and brief.article.truncated_at <= 1000
+    assert brief.article.chars == len(text.strip())
+    assert any("truncated" in w for w in brief.warnings)
+    assert len(backend.calls[0][0][1]["content"]) < 2000
+
+
+def test_second_run_comes_from_the_cache(tmp_path: Path) -> None:
+    article = article_from_text(TEXT)
+    with AnswerCache(tmp_path / "answers") as cache:
+        first = Briefer(MockBackend().enqueue(survey(), detail(), detail()), cache=cache).brief(article)
+        empty = MockBackend()  # would fail if asked anything
+        second = Briefer(empty, cache=cache).brief(article)
+    assert empty.calls == []
+    assert second.provenance.cache_hit is True
+    assert second.incidents == first.incidents
+    assert second.provenance.usage == first.provenance.usage
+
+
+def test_backend_errors_propagate() -> None:
+    backend = MockBackend().enqueue(ValidationFailed("never valid", backend="mock"))
+    with pytest.raises(ValidationFailed):
+        Briefer(backend).brief(article_from_text(TEXT))
