@@ -60,6 +60,8 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # instructor logs every failed attempt at ERROR; our own error line says what matters
+    logging.getLogger("instructor").setLevel(logging.DEBUG if verbose > 1 else logging.CRITICAL)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -73,13 +75,17 @@ def main() -> None:
 
 
 _model_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
-    click.option("--model", "-m", help="Model name; 'embedded' for the built-in model. [env: SUMMARIZE_MODEL]"),
+    click.option(
+        "--model", "-m", help="Model name; 'embedded' for the built-in model. [env: SUMMARIZE_MODEL]"
+    ),
     click.option(
         "--model-path",
         type=click.Path(path_type=Path, dir_okay=False),
         help="A GGUF file for the embedded backend. [env: SUMMARIZE_MODEL_PATH]",
     ),
-    click.option("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1. [env: OPENAI_BASE_URL]"),
+    click.option(
+        "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1. [env: OPENAI_BASE_URL]"
+    ),
     click.option("--api-key", help="API key for the endpoint. [env: OPENAI_API_KEY]"),
     click.option(
         "--mode",
@@ -87,7 +93,15 @@ _model_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         help="How structured output is requested from an endpoint (default tools). [env: SUMMARIZE_MODE]",
     ),
     click.option("--timeout", type=float, help="Seconds to wait for one answer. [env: SUMMARIZE_TIMEOUT]"),
-    click.option("--max-retries", type=int, help="Re-asks after an invalid answer. [env: SUMMARIZE_MAX_RETRIES]"),
+    click.option(
+        "--max-retries", type=int, help="Re-asks after an invalid answer. [env: SUMMARIZE_MAX_RETRIES]"
+    ),
+    click.option(
+        "--http-retries", type=int, help="Retries after 429, 5xx or a timeout. [env: SUMMARIZE_HTTP_RETRIES]"
+    ),
+    click.option(
+        "--max-tokens", type=int, help="Most tokens one answer may use. [env: SUMMARIZE_MAX_TOKENS]"
+    ),
     click.option(
         "--max-chars",
         "max_article_chars",
@@ -108,18 +122,32 @@ def _with_model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @main.command()
 @click.argument("article", type=click.Path(allow_dash=True, path_type=str))
 @click.option(
-    "--format", "-f", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True,
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["json", "md"]),
+    default="json",
+    show_default=True,
     help="JSON (the schema) or Markdown for people.",
 )
 @click.option(
-    "--published", callback=_parse_date, metavar="YYYY-MM-DD",
+    "--published",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
     help="Publication date: resolves weekdays and 'yesterday' to ISO dates.",
 )
 @click.option("--strict-grounding", is_flag=True, help="Drop incidents with no quote found in the article.")
 @_with_model_options
 @_reports_errors
-def brief(article: str, fmt: str, published: dt.date | None, strict_grounding: bool, no_cache: bool,
-          verbose: int, **flags: Any) -> None:
+def brief(
+    article: str,
+    fmt: str,
+    published: dt.date | None,
+    strict_grounding: bool,
+    no_cache: bool,
+    verbose: int,
+    **flags: Any,
+) -> None:
     """Brief one ARTICLE (.txt, .md, .html or .json; - reads stdin)."""
     _setup_logging(verbose)
     settings = Settings.resolve(use_cache=not no_cache, strict_grounding=strict_grounding, **flags)

@@ -18,7 +18,18 @@ from rapidfuzz import fuzz
 from .grounding import normalize
 from .schema import SubEventType, Weapon
 
-__all__ = ["mentioned", "named_in", "supported_weapons", "sub_event_for", "tone_of"]
+__all__ = [
+    "is_claim",
+    "mentioned",
+    "named_in",
+    "responsibility_leads",
+    "sentences",
+    "several_countries",
+    "sub_event_for",
+    "supported_weapons",
+    "tidy_summary",
+    "tone_of",
+]
 
 _WEAPON_WORDS: dict[Weapon, str] = {
     Weapon.drone: r"drones?|uavs?|unmanned",
@@ -27,18 +38,25 @@ _WEAPON_WORDS: dict[Weapon, str] = {
     Weapon.artillery: r"artillery|shell(s|ed|ing)|howitzers?|cannons?",
     Weapon.mortar: r"mortars?",
     Weapon.ied: r"ieds?|improvised|bombs?|explosives?|explosive devices?|(land)?mines?|dynamite|roadside",
-    Weapon.vehicle_bomb: r"car[- ]bombs?|vehicle[- ]bombs?|truck[- ]bombs?|vbieds?|booby[- ]trapped (car|vehicle|truck)",
+    Weapon.vehicle_bomb: r"car[- ]bombs?|vehicle[- ]bombs?|truck[- ]bombs?|vbieds?|"
+    r"booby[- ]trapped (car|vehicle|truck)",
     Weapon.suicide_vest: r"suicide (vest|belt|bomber)s?|explosive (vest|belt)s?",
-    Weapon.firearm: r"guns?|gunm[ae]n|gunfire|shot|shoot(ing|s)?|rifles?|pistols?|machine[- ]?guns?|firearms?|"
-    r"fired (on|at) (the )?(crowd|people|civilians|police|soldiers)|ak-?47s?|bullets?|sniper",
+    Weapon.firearm: r"guns?|gunm[ae]n|gunfire|shot|shoot(ing|s)?|rifles?|pistols?|machine[- ]?guns?|"
+    r"firearms?|fired (on|at) (the )?(crowd|people|civilians|police|soldiers)|ak-?47s?|bullets?|sniper",
     Weapon.grenade: r"grenades?",
-    Weapon.airstrike: r"air ?strikes?|air raids?|warplanes?|jets?|bomb(ed|ing|ers?) from|aircraft|helicopters?|gunships?",
+    Weapon.airstrike: r"air ?strikes?|air raids?|warplanes?|jets?|bomb(ed|ing|ers?) from|aircraft|"
+    r"helicopters?|gunships?",
 }
 _PATTERNS = {w: re.compile(rf"\b({p})\b", re.IGNORECASE) for w, p in _WEAPON_WORDS.items()}
 
 _EXPLOSIVE_TYPES: dict[SubEventType, tuple[Weapon, ...]] = {
     SubEventType.air_drone_strike: (Weapon.drone, Weapon.airstrike),
-    SubEventType.shelling_artillery_missile_attack: (Weapon.rocket, Weapon.missile, Weapon.artillery, Weapon.mortar),
+    SubEventType.shelling_artillery_missile_attack: (
+        Weapon.rocket,
+        Weapon.missile,
+        Weapon.artillery,
+        Weapon.mortar,
+    ),
     SubEventType.remote_explosive_landmine_ied: (Weapon.ied, Weapon.vehicle_bomb),
     SubEventType.suicide_bomb: (Weapon.suicide_vest,),
     SubEventType.grenade: (Weapon.grenade,),
@@ -75,7 +93,9 @@ def named_in(name: str, text: str, threshold: float = 90.0) -> bool:
     return needle in haystack or fuzz.partial_ratio(needle, haystack) >= threshold
 
 
-_HEDGED = re.compile(r"\b(suspect\w*|believed|alleged\w*|likely|probably|may have|thought to)\b", re.IGNORECASE)
+_HEDGED = re.compile(
+    r"\b(suspect\w*|believed|alleged\w*|likely|probably|may have|thought to)\b", re.IGNORECASE
+)
 _DENIED = re.compile(r"\b(den(y|ied|ies)|rejected responsibility|had nothing to do)\b", re.IGNORECASE)
 
 
@@ -86,3 +106,52 @@ def tone_of(sentence: str) -> str:
     if _HEDGED.search(sentence):
         return "suspected"
     return "attributed"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019\u00bb)\]]*\s+|\n+")
+_RESPONSIBILITY_WORDS = re.compile(
+    r"\b(claim\w*|responsib\w*|took credit|behind the|carried out|accus\w*|blam\w*|suspect\w*|attribut\w*|"
+    r"den(y|ied|ies))\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The article's sentences (a plain splitter: good enough to point at, never to ground)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def responsibility_leads(text: str, limit: int = 4) -> list[str]:
+    """Sentences that talk about claims or blame: shown to the model so it does not overlook them."""
+    return [s for s in sentences(text) if _RESPONSIBILITY_WORDS.search(s)][:limit]
+
+
+def tidy_summary(text: str) -> str:
+    """Cut a summary that hit its length bound back to its last full sentence."""
+    text = text.strip()
+    if text.endswith((".", "!", "?", '"', "'")):
+        return text
+    cut = max(text.rfind(". "), text.rfind("! "), text.rfind("? "))
+    return text[: cut + 1] if cut > 0 else text
+
+
+_CLAIM = re.compile(
+    r"\bclaim(ed|s|ing)?\b|\bresponsibility (was|has been|had been) (taken|claimed|assumed)|"
+    r"\b(took|take|takes|taken|taking|assumed|assumes|accepted|accepts) (the |full )*(responsibility|credit)|"
+    r"\bsaid (it|they) (had )?(carried out|was behind|were behind|launched|fired|attacked|targeted)|"
+    r"\badmitt?(ed|s)?\b",
+    re.IGNORECASE,
+)
+
+
+def is_claim(sentence: str) -> bool:
+    """Whether a sentence reports a claim of responsibility (an accusation is not one)."""
+    return bool(_CLAIM.search(sentence))
+
+
+_SEVERAL = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*", re.IGNORECASE)
+
+
+def several_countries(country: str | None) -> bool:
+    """ "Iraq and Syria": an aggregate of events, not one incident (an incident has one place)."""
+    return country is not None and len([p for p in _SEVERAL.split(country) if p.strip()]) > 1

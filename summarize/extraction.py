@@ -32,29 +32,26 @@ class _Lean(BaseModel):
 
 
 class EventStub(_Lean):
+    quote: Quote = Field(
+        description="The sentence of the article that reports this incident, copied exactly."
+    )
     what: str = Field(
         min_length=3,
         max_length=120,
         description="What happened, in a few words of your own (kind of attack and its target).",
     )
     place: str | None = Field(
-        max_length=80, description="The most precise place named for this event (town, base, district)."
+        max_length=80, description="The most precise place named for this incident (town, base, district)."
     )
     country: str | None = Field(max_length=60, description="The country where it happened.")
     when: str | None = Field(
         max_length=60,
-        description='The day as the article writes it ("Monday", "on 3 May", "yesterday"); null if not given.',
+        description='The day as the article writes it ("Monday", "on 3 May", "yesterday"); '
+        "null if not given.",
     )
-    quote: Quote = Field(description="The sentence of the article that reports this event, copied exactly.")
 
 
 class Survey(_Lean):
-    headline: str = Field(min_length=3, max_length=120, description="A neutral headline of at most 15 words.")
-    summary: str = Field(
-        min_length=10,
-        max_length=400,
-        description="2-3 short sentences in your own words (at most 60 words); do not copy the article.",
-    )
     is_incident_report: bool = Field(
         description="true if the article reports at least one specific violent or security incident."
     )
@@ -64,8 +61,14 @@ class Survey(_Lean):
     )
     context: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
         max_length=3,
-        description="Up to 3 background facts from the article that are not incidents (totals, trends, "
-        "statements); empty if there are none. Never describe the article or this task.",
+        description="Up to 3 background facts copied from the article that are not incidents "
+        "(totals, trends, statements); empty if there are none.",
+    )
+    headline: str = Field(min_length=3, max_length=120, description="A neutral headline of at most 15 words.")
+    summary: str = Field(
+        min_length=10,
+        max_length=500,
+        description="The 2 or 3 sentences of the article that best say what happened, copied exactly.",
     )
 
 
@@ -80,32 +83,27 @@ class IncidentDetail(_Lean):
         max_length=3, description="Only weapons the article names for this incident; empty if none named."
     )
     targets: list[LeanTarget] = Field(max_length=3, description="Who or what was attacked.")
-    claimed_by: list[Name] = Field(
-        max_length=3,
-        description="Groups that themselves said they carried out this attack (a claim of responsibility); "
-        "empty if no group claimed it.",
-    )
     claim_quote: Quote | None = Field(
-        description="The sentence where the claim of responsibility is reported, copied exactly; null if none."
+        description="The sentence reporting that a group claimed responsibility for this attack (or for "
+        "attacks that include it), copied exactly; null if no group claimed it."
     )
-    accused: list[Name] = Field(
-        max_length=3,
-        description="Groups that others (officials, police, witnesses) blame for this attack; empty if none.",
+    claimed_by: list[Name] = Field(
+        max_length=3, description="The groups that claimed it, as named in claim_quote; empty if none."
     )
     accusation_quote: Quote | None = Field(
-        description="The sentence where they are blamed, copied exactly; null if nobody is blamed."
+        description="The sentence where others (officials, police, witnesses) blame a group for this attack, "
+        "copied exactly; null if nobody is blamed."
+    )
+    accused: list[Name] = Field(
+        max_length=3, description="The groups blamed, as named in accusation_quote; empty if none."
+    )
+    casualty_quote: Quote | None = Field(
+        description="The sentence that gives the dead or injured of this incident, or says there were none, "
+        "copied exactly; null if the article does not say."
     )
     fatalities: Casualties = Field(description="People killed in this incident.")
     injured: Casualties = Field(description="People injured in this incident.")
-    casualty_quote: Quote | None = Field(
-        description="The sentence that gives the dead or injured (or says there were none); null if not given."
-    )
     outcome: Outcome
     admin1: str | None = Field(
         max_length=60, description="Province, state or governorate, only if the article names it."
-    )
-    summary: str = Field(
-        min_length=10,
-        max_length=240,
-        description="One sentence of at most 25 words, in your own words: who did what to whom, where, when.",
     )

@@ -25,12 +25,21 @@ from .backends import create_backend
 from .backends.base import Backend, Message, Usage
 from .cache import AnswerCache, cache_key
 from .config import Settings
-from .consistency import named_in, sub_event_for, supported_weapons, tone_of
+from .consistency import (
+    is_claim,
+    named_in,
+    several_countries,
+    sub_event_for,
+    supported_weapons,
+    tidy_summary,
+    tone_of,
+)
 from .dates import resolve_date
 from .extraction import EventStub, IncidentDetail, Survey
 from .geo import country_code
 from .grounding import locate
 from .prompts import PromptSet
+from .render import incident_sentence
 from .schema import (
     SCHEMA_VERSION,
     ArticleMeta,
@@ -132,7 +141,9 @@ class Briefer:
         completion = self.backend.complete(messages, model)
         tally.add(completion.usage, hit=False)
         if self.cache is not None:
-            self.cache.set(key, {"value": completion.value.model_dump(mode="json"), "usage": asdict(completion.usage)})
+            self.cache.set(
+                key, {"value": completion.value.model_dump(mode="json"), "usage": asdict(completion.usage)}
+            )
         return completion.value
 
     # -- the brief -------------------------------------------------------------------------------
@@ -151,7 +162,7 @@ class Briefer:
         tally = _Tally()
         report("listing incidents")
         survey = self._ask(self.prompts.survey_messages(seen), Survey, tally)
-        stubs = _distinct(survey.events) if survey.is_incident_report else []
+        stubs, aggregates = _split_aggregates(_distinct(survey.events) if survey.is_incident_report else [])
         incidents: list[Incident] = []
         for number, stub in enumerate(stubs, start=1):
             report(f"incident {number}/{len(stubs)}: {stub.what}")
@@ -166,7 +177,9 @@ class Briefer:
             incidents = kept
         unverified = [ev.quote for ev in quotes if not ev.verified]
         if unverified:
-            warnings.append(f"{len(unverified)} of {len(quotes)} evidence quotes were not found in the article")
+            warnings.append(
+                f"{len(unverified)} of {len(quotes)} evidence quotes were not found in the article"
+            )
         if dropped:
             warnings.append(f"{dropped} incident(s) dropped for lack of verified evidence (strict grounding)")
 
@@ -180,11 +193,11 @@ class Briefer:
                 chars=len(article.text),
                 truncated_at=len(seen.text) if was_cut else None,
             ),
-            headline=survey.headline,
-            summary=survey.summary,
+            headline=tidy_summary(survey.headline),
+            summary=tidy_summary(survey.summary),
             is_incident_report=bool(incidents) or (survey.is_incident_report and not stubs),
             incidents=incidents,
-            context=list(survey.context),
+            context=_context([*survey.context, *aggregates], seen.text),
             grounding=Grounding(
                 quotes=len(quotes),
                 verified=len(quotes) - len(unverified),
@@ -226,13 +239,25 @@ def _distinct(stubs: Sequence[EventStub]) -> list[EventStub]:
     kept: list[EventStub] = []
     for stub in stubs:
         if any(
-            (_key(stub.place) == _key(k.place) and _key(stub.when) == _key(k.when)) or _key(stub.quote) == _key(k.quote)
+            (_key(stub.place) == _key(k.place) and _key(stub.when) == _key(k.when))
+            or _key(stub.quote) == _key(k.quote)
             for k in kept
         ):
             log.debug("dropping duplicate event %r", stub.what)
             continue
         kept.append(stub)
     return kept
+
+
+def _split_aggregates(stubs: Sequence[EventStub]) -> tuple[list[EventStub], list[str]]:
+    """Separate single incidents from summaries of several ("attacks in Iraq and Syria")."""
+    single = [s for s in stubs if not several_countries(s.country)]
+    return single, [s.quote for s in stubs if several_countries(s.country)]
+
+
+def _context(items: Sequence[str], text: str) -> list[str]:
+    """Background facts the article states: each must be found in it (no commentary on the task)."""
+    return [c for c in dict.fromkeys(items) if locate(c, text) is not None]
 
 
 def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
@@ -288,8 +313,10 @@ def _responsibility(
     """
     claimed_by = _actors(detail.claimed_by, text)
     accused = _actors(detail.accused, text)
-    if claimed_by and not (claim and claim.verified):
+    claim_sentence = text[claim.start : claim.end] if claim and claim.start is not None else ""
+    if claimed_by and not is_claim(claim_sentence):
         accused, claimed_by = [*claimed_by, *accused], []
+        accusation = accusation or claim
     perpetrators = list(dict.fromkeys([*claimed_by, *accused]))
     if claimed_by:
         return perpetrators, Responsibility.claimed, claimed_by
@@ -301,8 +328,9 @@ def _responsibility(
 
 def _casualties(value: Casualties, support: Sequence[str]) -> Casualties:
     """Keep a zero only when a verified quote says nobody was hurt; otherwise it was not reported."""
-    if value.count == 0 and not any(_NONE_REPORTED.search(q) for q in support):
-        return Casualties(count=None)
+    if value.count == 0:
+        said_none = any(_NONE_REPORTED.search(q) for q in support)
+        return Casualties(count=0, qualifier="exact") if said_none else Casualties(count=None)
     return value
 
 
@@ -322,6 +350,9 @@ def _incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article
     sub_event = sub_event_for(detail.sub_event_type, weapons, scope)
     perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text)
     resolved = resolve_date(stub.when, article.published_at)
+    location = _location(stub, detail)
+    fatalities = _casualties(detail.fatalities, support)
+    injured = _casualties(detail.injured, support)
     return Incident(
         id=incident_id,
         event_type=event_type_of(sub_event),
@@ -329,15 +360,17 @@ def _incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article
         date=resolved.date,
         date_text=stub.when or None,
         date_precision=resolved.precision,
-        location=_location(stub, detail),
+        location=location,
         perpetrators=perpetrators,
         responsibility=responsibility,
         claimed_by=claimed_by,
         targets=[Target(name=t.name, type=t.type) for t in detail.targets],
         weapons=weapons,
-        fatalities=_casualties(detail.fatalities, support),
-        injured=_casualties(detail.injured, support),
+        fatalities=fatalities,
+        injured=injured,
         outcome=detail.outcome,
-        summary=detail.summary,
+        summary=incident_sentence(
+            stub.what, location, stub.when, responsibility, perpetrators, fatalities, injured
+        ),
         evidence=evidence,
     )

@@ -15,9 +15,10 @@ into provenance and into the cache key.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -26,6 +27,7 @@ from pydantic import BaseModel
 from ._resources import prompts_dir
 from .articles import Article
 from .backends.base import Message
+from .consistency import responsibility_leads
 from .extraction import EventStub, IncidentDetail, Survey
 from .schema import TargetType, Weapon
 
@@ -84,7 +86,8 @@ class PromptSet:
 
     def detail_messages(self, article: Article, event: EventStub) -> list[Message]:
         """Pass 2: the facts of one ``event`` of ``article``."""
-        return self._messages("detail.user.j2", article, event=event)
+        leads = [_for_model(s) for s in responsibility_leads(article.text)]
+        return self._messages("detail.user.j2", article, event=event, leads=leads)
 
     def _messages(self, template: str, article: Article, **values: Any) -> list[Message]:
         user = self.render(template, title=_for_model(article.title), text=_for_model(article.text), **values)
@@ -93,8 +96,16 @@ class PromptSet:
 
 # Double quotes inside the article end a JSON string early when a small model copies them
 # into a quote field, so the model sees them as single quotes; grounding ignores the difference.
-_DOUBLE_QUOTES = str.maketrans({'"': "'", "\u201c": "'", "\u201d": "'", "\u201e": "'", "\u00ab": "'", "\u00bb": "'"})
+_DOUBLE_QUOTES = str.maketrans(dict.fromkeys('"\u201c\u201d\u201e\u00ab\u00bb', "'"))
+# An article must not be able to close its own <article> block.
+_DELIMITER = re.compile(r"</?\s*article\s*>", re.IGNORECASE)
 
 
+@overload
+def _for_model(text: str) -> str: ...
+@overload
+def _for_model(text: None) -> None: ...
 def _for_model(text: str | None) -> str | None:
-    return text.translate(_DOUBLE_QUOTES) if text is not None else None
+    if text is None:
+        return None
+    return _DELIMITER.sub("(article)", text.translate(_DOUBLE_QUOTES))

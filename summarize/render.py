@@ -1,16 +1,21 @@
-"""Briefs for people: Markdown rendered from ``templates/brief.md.j2``."""
+"""Text for people, from templates in ``templates/``: Markdown briefs and incident sentences.
+
+An incident's one-sentence summary is written from its checked fields rather than by
+the model, so it can never say more than the brief does.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from .schema import Brief, Casualties
+from .schema import Brief, Casualties, Location, Responsibility
 
-__all__ = ["to_json", "to_markdown"]
+__all__ = ["incident_sentence", "to_json", "to_markdown"]
 
 
 def _casualties(value: Casualties) -> str:
@@ -30,7 +35,34 @@ def _env() -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.globals["casualties"] = _casualties
+    env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
     return env
+
+
+def incident_sentence(
+    what: str,
+    location: Location,
+    when: str | None,
+    responsibility: Responsibility,
+    perpetrators: Sequence[str],
+    fatalities: Casualties,
+    injured: Casualties,
+) -> str:
+    """One sentence: what, where, when, who (as claimed or blamed), and the toll."""
+    return (
+        _env()
+        .get_template("incident_summary.j2")
+        .render(
+            what=what.strip().rstrip("."),
+            location=location,
+            when=when,
+            responsibility=responsibility.value,
+            perpetrators=list(perpetrators),
+            fatalities=fatalities,
+            injured=injured,
+        )
+        .strip()
+    )
 
 
 def to_markdown(brief: Brief) -> str:

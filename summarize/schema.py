@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -42,7 +42,7 @@ __all__ = [
     "json_schema",
 ]
 
-SCHEMA_VERSION = "incident-brief/1"
+SCHEMA_VERSION: Final = "incident-brief/1"
 
 
 class _Strict(BaseModel):
@@ -244,7 +244,8 @@ class Location(_Strict):
         pattern=r"^[A-Z]{3}$",
     )
     geo_precision: Literal[1, 2, 3] = Field(
-        description="ACLED geo precision: 1 = the place itself, 2 = a region or district, 3 = only the country."
+        description="ACLED geo precision: 1 = the place itself, 2 = a region or district, "
+        "3 = only the country."
     )
 
 

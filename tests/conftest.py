@@ -6,7 +6,7 @@ No test may reach the network: real HTTP goes only to servers the tests start on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
 from pathlib import Path
 
 import pytest
@@ -16,13 +16,10 @@ SEED = REPO.parent / "shared" / "seeds" / "000_3dd804058064a703.txt"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
         monkeypatch.delenv(var, raising=False)
-    import os
-
     for var in list(os.environ):
         if var.startswith("SUMMARIZE_") and var != "SUMMARIZE_MODEL_PATH":
             monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
-    yield

@@ -28,10 +28,20 @@ def survey(**overrides: Any) -> dict[str, Any]:
         "summary": "Two attacks hit northern Mali this week.",
         "is_incident_report": True,
         "events": [
-            {"what": "checkpoint attack", "place": "Gao", "country": "Mali", "when": "Tuesday",
-             "quote": "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers"},
-            {"what": "roadside bomb", "place": "Kidal", "country": "Mali", "when": "on Wednesday",
-             "quote": "In Kidal, a roadside bomb hit a UN convoy on Wednesday."},
+            {
+                "what": "checkpoint attack",
+                "place": "Gao",
+                "country": "Mali",
+                "when": "Tuesday",
+                "quote": "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers",
+            },
+            {
+                "what": "roadside bomb",
+                "place": "Kidal",
+                "country": "Mali",
+                "when": "on Wednesday",
+                "quote": "In Kidal, a roadside bomb hit a UN convoy on Wednesday.",
+            },
         ],
         "context": [],
     }
@@ -53,7 +63,6 @@ def detail(**overrides: Any) -> dict[str, Any]:
         "casualty_quote": "killing two soldiers",
         "outcome": "hit",
         "admin1": None,
-        "summary": "Gunmen attacked a checkpoint in Gao.",
     }
     value.update(overrides)
     return value
@@ -113,7 +122,9 @@ def test_weekday_without_publication_date_stays_unresolved() -> None:
 def test_zero_casualties_need_a_quote_that_says_none() -> None:
     # the model says 0 killed for the Gao attack, but no quote says nobody died: not reported
     zero = {"count": 0, "qualifier": "exact"}
-    backend = MockBackend().enqueue(survey(events=survey()["events"][:1]), detail(fatalities=zero, injured=zero))
+    backend = MockBackend().enqueue(
+        survey(events=survey()["events"][:1]), detail(fatalities=zero, injured=zero)
+    )
     incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
     assert incident.fatalities.count is None
     assert incident.injured.count is None
@@ -166,7 +177,9 @@ def test_explosive_sub_event_must_agree_with_named_weapons() -> None:
 
 def test_duplicate_events_are_detailed_once() -> None:
     first = survey()["events"][0]
-    backend = MockBackend().enqueue(survey(events=[first, dict(first, what="attack at checkpoint")]), detail())
+    backend = MockBackend().enqueue(
+        survey(events=[first, dict(first, what="attack at checkpoint")]), detail()
+    )
     brief = Briefer(backend).brief(article_from_text(TEXT))
     assert len(brief.incidents) == 1
     assert len(backend.calls) == 2
@@ -181,8 +194,13 @@ def test_not_an_incident_report_asks_no_details() -> None:
 
 
 def test_unverified_quotes_are_reported_and_strict_grounding_drops_them() -> None:
-    invented = {"what": "shelling", "place": "Mopti", "country": "Mali", "when": None,
-                "quote": "Artillery shelled the market in Mopti at dawn."}
+    invented = {
+        "what": "shelling",
+        "place": "Mopti",
+        "country": "Mali",
+        "when": None,
+        "quote": "Artillery shelled the market in Mopti at dawn.",
+    }
     answers = (survey(events=[invented]), detail(casualty_quote=None))
     brief = Briefer(MockBackend().enqueue(*answers)).brief(article_from_text(TEXT))
     assert brief.grounding.unverified == [invented["quote"]]
@@ -220,3 +238,41 @@ def test_backend_errors_propagate() -> None:
     backend = MockBackend().enqueue(ValidationFailed("never valid", backend="mock"))
     with pytest.raises(ValidationFailed):
         Briefer(backend).brief(article_from_text(TEXT))
+
+
+def test_an_accusation_given_as_a_claim_is_blame() -> None:
+    text = TEXT + "\n\nThe defence minister accused JNIM of being responsible for the ambush."
+    backend = MockBackend().enqueue(
+        survey(events=survey()["events"][:1]),
+        detail(claimed_by=["JNIM"], claim_quote="The defence minister accused JNIM of being responsible"),
+    )
+    incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
+    assert (incident.responsibility, incident.claimed_by, incident.perpetrators) == (
+        Responsibility.attributed,
+        [],
+        ["JNIM"],
+    )
+
+
+def test_events_spanning_several_countries_are_context_not_incidents() -> None:
+    text = TEXT + "\n\nIn total, 40 attacks hit Mali and Niger since January."
+    overview = {
+        "what": "attacks",
+        "place": None,
+        "country": "Mali and Niger",
+        "when": None,
+        "quote": "In total, 40 attacks hit Mali and Niger since January.",
+    }
+    backend = MockBackend().enqueue(survey(events=[overview, survey()["events"][0]]), detail())
+    brief = Briefer(backend).brief(article_from_text(text))
+    assert [i.location.place for i in brief.incidents] == ["Gao"]
+    assert brief.context == ["In total, 40 attacks hit Mali and Niger since January."]
+
+
+def test_incident_summary_is_written_from_checked_fields() -> None:
+    backend = MockBackend().enqueue(
+        survey(events=survey()["events"][:1]),
+        detail(claimed_by=["JNIM"], claim_quote="The group JNIM said it carried out the Gao attack."),
+    )
+    incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
+    assert incident.summary == "Checkpoint attack in Gao, Mali (Tuesday), claimed by JNIM; 2 killed."

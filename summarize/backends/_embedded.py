@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -109,6 +110,7 @@ class EmbeddedBackend:
         usage = Usage()
         errors: list[str] = []
         for attempt in range(1, self._settings.max_retries + 2):
+            started = time.monotonic()
             try:
                 response = llm.create_chat_completion(
                     messages=conversation,
@@ -124,7 +126,16 @@ class EmbeddedBackend:
                     n_ctx=self._settings.n_ctx,
                 ) from exc
             counted = response.get("usage") or {}
-            usage += Usage(counted.get("prompt_tokens", 0), counted.get("completion_tokens", 0), 1)
+            call = Usage(counted.get("prompt_tokens", 0), counted.get("completion_tokens", 0), 1)
+            usage += call
+            log.debug(
+                "%s attempt %d: %d prompt + %d completion tokens in %.1fs",
+                response_model.__name__,
+                attempt,
+                call.prompt_tokens,
+                call.completion_tokens,
+                time.monotonic() - started,
+            )
             choice = response["choices"][0]
             content = choice["message"].get("content") or ""
             if choice.get("finish_reason") == "length":

@@ -125,7 +125,9 @@ def ensure_default_model(models_dir: Path, model: ModelFile = DEFAULT_MODEL) -> 
             )
         os.replace(partial, target)
     except OSError as exc:
-        raise ModelUnavailable(f"cannot write the model to {models_dir}: {exc}", path=str(models_dir)) from exc
+        raise ModelUnavailable(
+            f"cannot write the model to {models_dir}: {exc}", path=str(models_dir)
+        ) from exc
     finally:
         partial.unlink(missing_ok=True)
     _sidecar(target).write_text(json.dumps({"stamp": _stamp(target), "sha256": model.sha256}))
