@@ -20,7 +20,9 @@ from .schema import SubEventType, Weapon
 
 __all__ = [
     "is_claim",
+    "known",
     "mentioned",
+    "mentions_violence",
     "named_in",
     "responsibility_leads",
     "sentences",
@@ -155,3 +157,30 @@ _SEVERAL = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*", re.IGNORECASE)
 def several_countries(country: str | None) -> bool:
     """ "Iraq and Syria": an aggregate of events, not one incident (an incident has one place)."""
     return country is not None and len([p for p in _SEVERAL.split(country) if p.strip()]) > 1
+
+
+_VIOLENCE = re.compile(
+    r"\b(attack\w*|assault\w*|kill\w*|dead|death\w*|died|murder\w*|massacre\w*|wound\w*|injur\w*|hurt|"
+    r"casualt\w*|bomb\w*|blast\w*|explo\w*|shot|shoot\w*|gun\w*|fir(e|ed|ing) (on|at)|shell\w*|"
+    r"rocket\w*|missile\w*|mortar\w*|drone\w*|strike\w*|airstrike\w*|raid\w*|ambush\w*|clash\w*|"
+    r"fight\w*|battle\w*|combat|kidnap\w*|abduct\w*|hostage\w*|arrest\w*|detain\w*|hijack\w*|"
+    r"arson|torched|burn(ed|t) down|sabotag\w*|grenade\w*|landmine\w*|ied|insurgen\w*|militant\w*|"
+    r"guerrilla\w*|rebel\w*|terror\w*|riot\w*|protest\w*|looting|looted|execut\w*|tortur\w*|"
+    r"violen\w*|weapon\w*|troops|soldiers?|police|army)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_violence(text: str) -> bool:
+    """Whether a passage speaks of violence or security at all: an incident's paragraph must."""
+    return bool(_VIOLENCE.search(text))
+
+
+_NOT_A_PLACE = frozenset({"", "unknown", "not given", "not reported", "n/a", "none", "null", "unspecified"})
+
+
+def known(value: str | None) -> str | None:
+    """``None`` for the placeholders small models write instead of null ("unknown", "not given")."""
+    if value is None or value.strip().lower().strip(".") in _NOT_A_PLACE:
+        return None
+    return value.strip()

@@ -52,6 +52,12 @@ class EventStub(_Lean):
 
 
 class Survey(_Lean):
+    headline: str = Field(min_length=3, max_length=120, description="A neutral headline of at most 15 words.")
+    summary: str = Field(
+        min_length=10,
+        max_length=500,
+        description="The 2 or 3 sentences of the article that best say what happened, copied exactly.",
+    )
     is_incident_report: bool = Field(
         description="true if the article reports at least one specific violent or security incident."
     )
@@ -63,12 +69,6 @@ class Survey(_Lean):
         max_length=3,
         description="Up to 3 background facts copied from the article that are not incidents "
         "(totals, trends, statements); empty if there are none.",
-    )
-    headline: str = Field(min_length=3, max_length=120, description="A neutral headline of at most 15 words.")
-    summary: str = Field(
-        min_length=10,
-        max_length=500,
-        description="The 2 or 3 sentences of the article that best say what happened, copied exactly.",
     )
 
 

@@ -27,6 +27,8 @@ from .cache import AnswerCache, cache_key
 from .config import Settings
 from .consistency import (
     is_claim,
+    known,
+    mentions_violence,
     named_in,
     several_countries,
     sub_event_for,
@@ -162,7 +164,7 @@ class Briefer:
         tally = _Tally()
         report("listing incidents")
         survey = self._ask(self.prompts.survey_messages(seen), Survey, tally)
-        stubs, aggregates = _split_aggregates(_distinct(survey.events) if survey.is_incident_report else [])
+        stubs, aggregates = _candidate_events(survey, seen.text)
         incidents: list[Incident] = []
         for number, stub in enumerate(stubs, start=1):
             report(f"incident {number}/{len(stubs)}: {stub.what}")
@@ -195,7 +197,8 @@ class Briefer:
             ),
             headline=tidy_summary(survey.headline),
             summary=tidy_summary(survey.summary),
-            is_incident_report=bool(incidents) or (survey.is_incident_report and not stubs),
+            is_incident_report=bool(incidents)
+            or (survey.is_incident_report and not survey.events and mentions_violence(seen.text)),
             incidents=incidents,
             context=_context([*survey.context, *aggregates], seen.text),
             grounding=Grounding(
@@ -249,10 +252,33 @@ def _distinct(stubs: Sequence[EventStub]) -> list[EventStub]:
     return kept
 
 
-def _split_aggregates(stubs: Sequence[EventStub]) -> tuple[list[EventStub], list[str]]:
-    """Separate single incidents from summaries of several ("attacks in Iraq and Syria")."""
-    single = [s for s in stubs if not several_countries(s.country)]
-    return single, [s.quote for s in stubs if several_countries(s.country)]
+def _cleaned(stub: EventStub) -> EventStub:
+    return stub.model_copy(
+        update={"place": known(stub.place), "country": known(stub.country), "when": known(stub.when)}
+    )
+
+
+def _candidate_events(survey: Survey, text: str) -> tuple[list[EventStub], list[str]]:
+    """The events worth detailing, and the quotes of overviews that belong in context.
+
+    An event whose paragraph says nothing of violence or security is dropped (a small
+    model lists a central bank decision as an "incident"); one spread over several
+    countries is an overview of many events, not an incident.
+    """
+    if not survey.is_incident_report:
+        return [], []
+    events: list[EventStub] = []
+    overviews: list[str] = []
+    for stub in _distinct([_cleaned(s) for s in survey.events]):
+        found = locate(stub.quote, text)
+        passage = _paragraph(text, found.start, found.end) if found else stub.quote
+        if not mentions_violence(passage):
+            log.debug("dropping non-violent event %r", stub.what)
+        elif several_countries(stub.country):
+            overviews.append(stub.quote)
+        else:
+            events.append(stub)
+    return events, overviews
 
 
 def _context(items: Sequence[str], text: str) -> list[str]:
@@ -288,13 +314,13 @@ def _location(stub: EventStub, detail: IncidentDetail) -> Location:
     )
 
 
-def _paragraph(text: str, ev: Evidence) -> str:
-    """The paragraph around a verified quote: the incident's own words."""
-    if ev.start is None or ev.end is None:
+def _paragraph(text: str, start: int | None, end: int | None) -> str:
+    """The paragraph around a located quote (the whole text when it was not found)."""
+    if start is None or end is None:
         return text
-    begin = text.rfind("\n\n", 0, ev.start)
-    end = text.find("\n\n", ev.end)
-    return text[0 if begin < 0 else begin : len(text) if end < 0 else end]
+    begin = text.rfind("\n\n", 0, start)
+    stop = text.find("\n\n", end)
+    return text[0 if begin < 0 else begin : len(text) if stop < 0 else stop]
 
 
 def _actors(names: Sequence[str], text: str) -> list[str]:
@@ -345,7 +371,7 @@ def _incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article
         if extra is not None and all(_key(extra.quote) != _key(e.quote) for e in evidence):
             evidence.append(extra)
     support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
-    scope = _paragraph(text, event)
+    scope = _paragraph(text, event.start, event.end)
     weapons = supported_weapons(detail.weapons, scope)
     sub_event = sub_event_for(detail.sub_event_type, weapons, scope)
     perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text)

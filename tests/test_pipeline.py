@@ -276,3 +276,19 @@ def test_incident_summary_is_written_from_checked_fields() -> None:
     )
     incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
     assert incident.summary == "Checkpoint attack in Gao, Mali (Tuesday), claimed by JNIM; 2 killed."
+
+
+def test_events_without_any_violence_are_not_incidents() -> None:
+    text = "The central bank kept rates at 4.5 percent on Thursday. Analysts expect a cut in spring."
+    event = {
+        "what": "rate decision",
+        "place": "central bank",
+        "country": "unknown",
+        "when": "Thursday",
+        "quote": "The central bank kept rates at 4.5 percent on Thursday.",
+    }
+    backend = MockBackend().enqueue(survey(events=[event]))
+    brief = Briefer(backend).brief(article_from_text(text))
+    assert brief.incidents == []
+    assert brief.is_incident_report is False
+    assert len(backend.calls) == 1  # no detail asked for a non-event
