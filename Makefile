@@ -34,5 +34,8 @@ test: lint
 test-fast: setup
 	$(BIN)/pytest -m "not slow"
 
+bench: setup
+	$(BIN)/python -m benchmarks.brief_seed
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -123,9 +123,12 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
-def responsibility_leads(text: str, limit: int = 4) -> list[str]:
-    """Sentences that talk about claims or blame: shown to the model so it does not overlook them."""
-    return [s for s in sentences(text) if _RESPONSIBILITY_WORDS.search(s)][:limit]
+def responsibility_leads(text: str, limit: int = 3) -> tuple[list[str], list[str]]:
+    """Sentences that report claims, and sentences that report blame: shown to the model, labelled,
+    so that it neither overlooks a claim made elsewhere in the article nor takes blame for a claim."""
+    talk = [s for s in sentences(text) if _RESPONSIBILITY_WORDS.search(s)]
+    claims = [s for s in talk if is_claim(s)]
+    return claims[:limit], [s for s in talk if not is_claim(s)][:limit]
 
 
 def tidy_summary(text: str) -> str:

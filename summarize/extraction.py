@@ -52,23 +52,21 @@ class EventStub(_Lean):
 
 
 class Survey(_Lean):
-    headline: str = Field(min_length=3, max_length=120, description="A neutral headline of at most 15 words.")
-    summary: str = Field(
-        min_length=10,
-        max_length=500,
-        description="The 2 or 3 sentences of the article that best say what happened, copied exactly.",
-    )
-    is_incident_report: bool = Field(
-        description="true if the article reports at least one specific violent or security incident."
-    )
     events: list[EventStub] = Field(
         max_length=8,
-        description="Every distinct incident reported, one entry per place and day; empty if none.",
+        description="Every distinct violent or security incident reported, one entry per place and day; "
+        "empty if the article reports none.",
     )
     context: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
         max_length=3,
         description="Up to 3 background facts copied from the article that are not incidents "
         "(totals, trends, statements); empty if there are none.",
+    )
+    headline: str = Field(min_length=3, max_length=120, description="A neutral headline of at most 15 words.")
+    summary: str = Field(
+        min_length=10,
+        max_length=500,
+        description="The 2 or 3 sentences of the article that best say what happened, copied exactly.",
     )
 
 
@@ -78,7 +76,7 @@ class LeanTarget(_Lean):
 
 
 class IncidentDetail(_Lean):
-    sub_event_type: SubEventType
+    sub_event_type: SubEventType = Field(description="One of the sub-event types listed above.")
     weapons: list[Weapon] = Field(
         max_length=3, description="Only weapons the article names for this incident; empty if none named."
     )
@@ -103,7 +101,10 @@ class IncidentDetail(_Lean):
     )
     fatalities: Casualties = Field(description="People killed in this incident.")
     injured: Casualties = Field(description="People injured in this incident.")
-    outcome: Outcome
+    outcome: Outcome = Field(
+        description="hit if the attack struck, intercepted if shot down or stopped, failed if it missed, "
+        "unknown if not said."
+    )
     admin1: str | None = Field(
         max_length=60, description="Province, state or governorate, only if the article names it."
     )

@@ -170,6 +170,10 @@ class Briefer:
             report(f"incident {number}/{len(stubs)}: {stub.what}")
             detail = self._ask(self.prompts.detail_messages(seen, stub), IncidentDetail, tally)
             incidents.append(_incident(f"{article.id}#{number}", stub, detail, seen))
+        incidents = [
+            _with_summary(incident, stub.what)
+            for incident, stub in zip(_share_generic_claims(incidents, seen.text), stubs, strict=True)
+        ]
 
         quotes = [ev for inc in incidents for ev in inc.evidence]
         dropped = 0
@@ -197,8 +201,7 @@ class Briefer:
             ),
             headline=tidy_summary(survey.headline),
             summary=tidy_summary(survey.summary),
-            is_incident_report=bool(incidents)
-            or (survey.is_incident_report and not survey.events and mentions_violence(seen.text)),
+            is_incident_report=bool(incidents),
             incidents=incidents,
             context=_context([*survey.context, *aggregates], seen.text),
             grounding=Grounding(
@@ -265,8 +268,6 @@ def _candidate_events(survey: Survey, text: str) -> tuple[list[EventStub], list[
     model lists a central bank decision as an "incident"); one spread over several
     countries is an overview of many events, not an incident.
     """
-    if not survey.is_incident_report:
-        return [], []
     events: list[EventStub] = []
     overviews: list[str] = []
     for stub in _distinct([_cleaned(s) for s in survey.events]):
@@ -395,8 +396,58 @@ def _incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article
         fatalities=fatalities,
         injured=injured,
         outcome=detail.outcome,
-        summary=incident_sentence(
-            stub.what, location, stub.when, responsibility, perpetrators, fatalities, injured
-        ),
+        summary="",
         evidence=evidence,
     )
+
+
+def _with_summary(incident: Incident, what: str) -> Incident:
+    summary = incident_sentence(
+        what,
+        incident.location,
+        incident.date_text,
+        incident.responsibility,
+        incident.perpetrators,
+        incident.claimed_by,
+        incident.fatalities,
+        incident.injured,
+    )
+    return incident.model_copy(update={"summary": summary})
+
+
+def _share_generic_claims(incidents: list[Incident], text: str) -> list[Incident]:
+    """Extend a claim that names no place to the unclaimed incidents of the same day.
+
+    "Responsibility was taken by X" after a lead reporting two attacks on Monday covers
+    both; a small model attaches it to one of them. A claim that names its own
+    incident's place is specific and is not shared.
+    """
+    shared: list[Incident] = []
+    for incident in incidents:
+        if incident.responsibility is not Responsibility.claimed and _key(incident.date_text):
+            for other in incidents:
+                claim = next((e for e in other.evidence if e.field == "responsibility" and e.verified), None)
+                if (
+                    other is incident
+                    or other.responsibility is not Responsibility.claimed
+                    or _key(other.date_text) != _key(incident.date_text)
+                    or claim is None
+                    or claim.start is None
+                    or (
+                        other.location.place
+                        and _key(other.location.place) in _key(text[claim.start : claim.end])
+                    )
+                ):
+                    continue
+                log.debug("sharing the claim of %s with %s", other.id, incident.id)
+                incident = incident.model_copy(
+                    update={
+                        "responsibility": Responsibility.claimed,
+                        "claimed_by": list(other.claimed_by),
+                        "perpetrators": list(dict.fromkeys([*other.claimed_by, *incident.perpetrators])),
+                        "evidence": [*incident.evidence, claim],
+                    }
+                )
+                break
+        shared.append(incident)
+    return shared

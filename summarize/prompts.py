@@ -52,7 +52,8 @@ class PromptSet:
             undefined=StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,
-            trim_blocks=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
         )
 
     @cached_property
@@ -86,8 +87,14 @@ class PromptSet:
 
     def detail_messages(self, article: Article, event: EventStub) -> list[Message]:
         """Pass 2: the facts of one ``event`` of ``article``."""
-        leads = [_for_model(s) for s in responsibility_leads(article.text)]
-        return self._messages("detail.user.j2", article, event=event, leads=leads)
+        claims, blame = responsibility_leads(article.text)
+        return self._messages(
+            "detail.user.j2",
+            article,
+            event=event,
+            claims=[_for_model(s) for s in claims],
+            blame=[_for_model(s) for s in blame],
+        )
 
     def _messages(self, template: str, article: Article, **values: Any) -> list[Message]:
         user = self.render(template, title=_for_model(article.title), text=_for_model(article.text), **values)

@@ -45,6 +45,7 @@ def incident_sentence(
     when: str | None,
     responsibility: Responsibility,
     perpetrators: Sequence[str],
+    claimed_by: Sequence[str],
     fatalities: Casualties,
     injured: Casualties,
 ) -> str:
@@ -58,6 +59,7 @@ def incident_sentence(
             when=when,
             responsibility=responsibility.value,
             perpetrators=list(perpetrators),
+            claimed_by=list(claimed_by),
             fatalities=fatalities,
             injured=injured,
         )

@@ -26,7 +26,6 @@ def survey(**overrides: Any) -> dict[str, Any]:
     value: dict[str, Any] = {
         "headline": "Attacks in northern Mali",
         "summary": "Two attacks hit northern Mali this week.",
-        "is_incident_report": True,
         "events": [
             {
                 "what": "checkpoint attack",
@@ -186,7 +185,7 @@ def test_duplicate_events_are_detailed_once() -> None:
 
 
 def test_not_an_incident_report_asks_no_details() -> None:
-    backend = MockBackend().enqueue(survey(is_incident_report=False, events=[]))
+    backend = MockBackend().enqueue(survey(events=[]))
     brief = Briefer(backend).brief(article_from_text("The central bank kept rates at 4.5 percent."))
     assert brief.is_incident_report is False
     assert brief.incidents == []
@@ -214,7 +213,7 @@ def test_unverified_quotes_are_reported_and_strict_grounding_drops_them() -> Non
 
 def test_long_article_is_truncated_and_says_so() -> None:
     text = ("A paragraph about the war. " * 20 + "\n\n") * 20
-    backend = MockBackend().enqueue(survey(is_incident_report=False, events=[]))
+    backend = MockBackend().enqueue(survey(events=[]))
     brief = Briefer(backend, max_article_chars=1000).brief(article_from_text(text))
     assert brief.article.truncated_at is not None and brief.article.truncated_at <= 1000
     assert brief.article.chars == len(text.strip())
@@ -292,3 +291,54 @@ def test_events_without_any_violence_are_not_incidents() -> None:
     assert brief.incidents == []
     assert brief.is_incident_report is False
     assert len(backend.calls) == 1  # no detail asked for a non-event
+
+
+SAME_DAY = (
+    "Two bombs exploded in northern Mali on Tuesday. A roadside bomb hit a convoy near Gao. "
+    "A second device went off at a market in Kidal.\n\n"
+    "JNIM claimed responsibility for the attacks."
+)
+
+
+def _same_day_events() -> list[dict[str, Any]]:
+    return [
+        {
+            "what": "roadside bomb",
+            "place": "Gao",
+            "country": "Mali",
+            "when": "Tuesday",
+            "quote": "A roadside bomb hit a convoy near Gao.",
+        },
+        {
+            "what": "market bomb",
+            "place": "Kidal",
+            "country": "Mali",
+            "when": "Tuesday",
+            "quote": "A second device went off at a market in Kidal.",
+        },
+    ]
+
+
+def test_a_claim_that_names_no_place_covers_the_same_day_incidents() -> None:
+    claim = "JNIM claimed responsibility for the attacks."
+    backend = MockBackend().enqueue(
+        survey(events=_same_day_events()),
+        detail(sub_event_type="remote_explosive_landmine_ied", claimed_by=["JNIM"], claim_quote=claim),
+        detail(sub_event_type="remote_explosive_landmine_ied"),
+    )
+    gao, kidal = Briefer(backend).brief(article_from_text(SAME_DAY)).incidents
+    assert (kidal.responsibility, kidal.claimed_by) == (Responsibility.claimed, ["JNIM"])
+    assert any(ev.field == "responsibility" and ev.quote == claim for ev in kidal.evidence)
+    assert "claimed by JNIM" in kidal.summary
+    assert gao.claimed_by == ["JNIM"]
+
+
+def test_a_claim_naming_its_place_is_not_shared() -> None:
+    text = SAME_DAY.replace("JNIM claimed responsibility for the attacks.", "JNIM claimed the Gao bombing.")
+    backend = MockBackend().enqueue(
+        survey(events=_same_day_events()),
+        detail(claimed_by=["JNIM"], claim_quote="JNIM claimed the Gao bombing."),
+        detail(),
+    )
+    _, kidal = Briefer(backend).brief(article_from_text(text)).incidents
+    assert kidal.responsibility is Responsibility.unknown
