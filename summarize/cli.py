@@ -19,6 +19,8 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from .articles import load_article
+from .batch import BatchOptions, run_batch
+from .batch_progress import ProgressDisplay
 from .cache import AnswerCache
 from .config import INSTRUCTOR_MODES, Settings
 from .errors import SummarizeError
@@ -160,6 +162,95 @@ def brief(
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(to_markdown(result) if fmt == "md" else to_json(result), nl=False)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder: briefs.jsonl, errors.jsonl, summary.json (re-run to resume).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="csv also writes events.csv (ACLED-style, one row per incident).",
+)
+@click.option(
+    "--concurrency",
+    "-j",
+    type=click.IntRange(1, 1024),
+    default=8,
+    show_default=True,
+    help="Articles briefed at once (the embedded model always runs one).",
+)
+@click.option(
+    "--rpm", type=click.FloatRange(0, min_open=True), help="Client-side limit: requests per minute."
+)
+@click.option("--tpm", type=click.FloatRange(0, min_open=True), help="Client-side limit: tokens per minute.")
+@click.option(
+    "--prices",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='JSON/TOML price table for the cost estimate: {"MODEL": {"input": $/1M, "output": $/1M}}.',
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1),
+    default=2_000_000,
+    show_default=True,
+    help="Refuse larger articles (files or JSONL records) as errors.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar: a progress line every 10 s instead.")
+@click.option("--strict-grounding", is_flag=True, help="Drop incidents with no quote found in the article.")
+@_with_model_options
+@_reports_errors
+def batch(
+    inputs: tuple[str, ...],
+    out_dir: Path,
+    fmt: str,
+    concurrency: int,
+    rpm: float | None,
+    tpm: float | None,
+    prices: Path | None,
+    max_bytes: int,
+    quiet: bool,
+    strict_grounding: bool,
+    no_cache: bool,
+    verbose: int,
+    **flags: Any,
+) -> None:
+    """Brief every article of INPUT... (folders, globs, .jsonl files) into OUT.
+
+    Re-running the same command resumes: articles already briefed with the same
+    configuration are skipped and failures are retried. Ctrl-C stops cleanly
+    (twice: without waiting for the articles in flight). Exit code 0 when every
+    article was briefed, 1 when some failed (see errors.jsonl), 130 when interrupted.
+    """
+    _setup_logging(verbose)
+    settings = Settings.resolve(use_cache=not no_cache, strict_grounding=strict_grounding, **flags)
+    options = BatchOptions(
+        concurrency=concurrency,
+        rpm=rpm,
+        tpm=tpm,
+        csv=fmt == "csv",
+        prices_file=prices,
+        max_input_bytes=max_bytes,
+    )
+    fancy = not quiet and sys.stderr.isatty()
+    with ProgressDisplay(lambda line: click.echo(line, err=True), fancy=fancy) as display:
+        summary = run_batch(inputs, out_dir, settings=settings, options=options, progress=display)
+    click.echo(summary.format(), err=True)
+    if summary.interrupted:
+        sys.exit(130)
+    if summary.failed:
+        sys.exit(1)
 
 
 @main.group()

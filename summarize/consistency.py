@@ -21,6 +21,7 @@ from .schema import SubEventType, Weapon
 __all__ = [
     "is_claim",
     "known",
+    "lead",
     "mentioned",
     "mentions_violence",
     "named_in",
@@ -29,7 +30,6 @@ __all__ = [
     "several_countries",
     "sub_event_for",
     "supported_weapons",
-    "tidy_summary",
     "tone_of",
 ]
 
@@ -131,13 +131,18 @@ def responsibility_leads(text: str, limit: int = 3) -> tuple[list[str], list[str
     return claims[:limit], [s for s in talk if not is_claim(s)][:limit]
 
 
-def tidy_summary(text: str) -> str:
-    """Cut a summary that hit its length bound back to its last full sentence."""
-    text = text.strip()
-    if text.endswith((".", "!", "?", '"', "'")):
-        return text
-    cut = max(text.rfind(". "), text.rfind("! "), text.rfind("? "))
-    return text[: cut + 1] if cut > 0 else text
+def lead(text: str, max_chars: int = 400) -> str:
+    """The article's opening sentences, up to ``max_chars``: an extractive summary.
+
+    News puts what happened first, and copied sentences cannot misstate it; a 1.5B
+    model's own summary of a wire report sometimes swaps attacker and target.
+    """
+    chosen: list[str] = []
+    for sentence in sentences(text):
+        if chosen and (len(chosen) == 3 or len(" ".join([*chosen, sentence])) > max_chars):
+            break
+        chosen.append(sentence)
+    return " ".join(chosen)
 
 
 _CLAIM = re.compile(

@@ -3,11 +3,12 @@
 A small model asked for the whole brief at once reports exactly one incident per
 article (see shared/design/embedded-model.md), so extraction runs in two passes:
 
-1. ``Survey``: headline, summary, and the list of distinct events, each with a quote;
+1. ``Survey``: the list of distinct events, each with a quote, background context, a headline;
 2. ``IncidentDetail``: the facts of one event, asked once per event.
 
 Everything that code can derive is left out of these schemas -- event type from
-sub-event type, country codes, ISO dates, quote offsets, ids -- because every
+sub-event type, country codes, ISO dates, quote offsets, ids, the extractive
+summary, the incident sentences -- because every
 field costs generated tokens and gives the model one more chance to be wrong.
 Every string is bounded: under constrained decoding an unbounded string lets a
 small model copy the whole article into one field.
@@ -63,11 +64,6 @@ class Survey(_Lean):
         "(totals, trends, statements); empty if there are none.",
     )
     headline: str = Field(min_length=3, max_length=120, description="A neutral headline of at most 15 words.")
-    summary: str = Field(
-        min_length=10,
-        max_length=500,
-        description="The 2 or 3 sentences of the article that best say what happened, copied exactly.",
-    )
 
 
 class LeanTarget(_Lean):

@@ -28,12 +28,12 @@ from .config import Settings
 from .consistency import (
     is_claim,
     known,
+    lead,
     mentions_violence,
     named_in,
     several_countries,
     sub_event_for,
     supported_weapons,
-    tidy_summary,
     tone_of,
 )
 from .dates import resolve_date
@@ -41,7 +41,7 @@ from .extraction import EventStub, IncidentDetail, Survey
 from .geo import country_code
 from .grounding import locate
 from .prompts import PromptSet
-from .render import incident_sentence
+from .render import incident_headline, incident_sentence
 from .schema import (
     SCHEMA_VERSION,
     ArticleMeta,
@@ -199,8 +199,8 @@ class Briefer:
                 chars=len(article.text),
                 truncated_at=len(seen.text) if was_cut else None,
             ),
-            headline=tidy_summary(survey.headline),
-            summary=tidy_summary(survey.summary),
+            headline=incident_headline(incidents) if incidents else survey.headline,
+            summary=lead(seen.text),
             is_incident_report=bool(incidents),
             incidents=incidents,
             context=_context([*survey.context, *aggregates], seen.text),
@@ -363,6 +363,12 @@ def _casualties(value: Casualties, support: Sequence[str]) -> Casualties:
 
 def _incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article: Article) -> Incident:
     text = article.text
+    detail = detail.model_copy(
+        update={
+            name: known(getattr(detail, name))
+            for name in ("claim_quote", "accusation_quote", "casualty_quote", "admin1")
+        }
+    )
     event = _ground("event", stub.quote, text)
     claim = _ground("responsibility", detail.claim_quote, text) if detail.claim_quote else None
     accusation = _ground("perpetrators", detail.accusation_quote, text) if detail.accusation_quote else None
@@ -376,6 +382,8 @@ def _incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article
     weapons = supported_weapons(detail.weapons, scope)
     sub_event = sub_event_for(detail.sub_event_type, weapons, scope)
     perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text)
+    if claim is not None and not claimed_by:  # the "claim" was blame after all
+        evidence = [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
     resolved = resolve_date(stub.when, article.published_at)
     location = _location(stub, detail)
     fatalities = _casualties(detail.fatalities, support)

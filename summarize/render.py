@@ -13,9 +13,9 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from .schema import Brief, Casualties, Location, Responsibility
+from .schema import Brief, Casualties, Incident, Location, Responsibility
 
-__all__ = ["incident_sentence", "to_json", "to_markdown"]
+__all__ = ["incident_headline", "incident_sentence", "to_json", "to_markdown"]
 
 
 def _casualties(value: Casualties) -> str:
@@ -76,3 +76,12 @@ def to_markdown(brief: Brief) -> str:
 def to_json(brief: Brief) -> str:
     """The brief as indented JSON (the schema in ``schemas/``)."""
     return brief.model_dump_json(indent=2) + "\n"
+
+
+def incident_headline(incidents: Sequence[Incident]) -> str:
+    """A headline written from the incidents themselves: the worst one, and how many more."""
+    return _env().get_template("headline.j2").render(incidents=incidents, worst=_worst(incidents)).strip()
+
+
+def _worst(incidents: Sequence[Incident]) -> Incident:
+    return max(incidents, key=lambda i: ((i.fatalities.count or 0), (i.injured.count or 0)))

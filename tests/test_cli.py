@@ -107,7 +107,7 @@ def test_brief_prints_a_valid_json_brief_and_progress_on_stderr(
     result = brief(server, article)
     out = ok(result)
 
-    assert out.headline == "Attacks in northern Mali"
+    assert out.headline == "Armed clash in Gao, Mali, 2 killed, and one more incident"
     assert [inc.location.place for inc in out.incidents] == ["Gao", "Kidal"]
     assert out.provenance.model == "fake-model"
     assert out.provenance.backend == "openai"
@@ -131,7 +131,7 @@ def test_markdown_format_has_headline_and_evidence(server: FakeOpenAIServer, art
     result = brief(server, article, "--format", "md")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "# Attacks in northern Mali"
+    assert lines[0] == "# Armed clash in Gao, Mali, 2 killed, and one more incident"
     assert '- ✓ *event*: "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers"' in lines
     assert "## 2. Remote explosive landmine ied: Kidal, Mali" in lines
     assert not result.stdout.lstrip().startswith("{")
@@ -270,7 +270,7 @@ def test_markdown_renders_template_syntax_in_answers_literally(
     server.enqueue(Answer(survey(headline="Wall shows {{ 7*7 }}", events=[event])), Answer(detail()))
     result = brief(server, path, "--format", "md")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "# Wall shows {{ 7*7 }}"
+    assert result.stdout.splitlines()[0] == "# Armed clash in Gao, Mali, 2 killed"
     assert "Gunmen attacked; {{ 7*7 }} was posted in Gao, Mali" in result.stdout
     assert "49" not in result.stdout
 

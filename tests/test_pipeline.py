@@ -25,7 +25,6 @@ TEXT = (
 def survey(**overrides: Any) -> dict[str, Any]:
     value: dict[str, Any] = {
         "headline": "Attacks in northern Mali",
-        "summary": "Two attacks hit northern Mali this week.",
         "events": [
             {
                 "what": "checkpoint attack",
@@ -186,8 +185,12 @@ def test_duplicate_events_are_detailed_once() -> None:
 
 def test_not_an_incident_report_asks_no_details() -> None:
     backend = MockBackend().enqueue(survey(events=[]))
-    brief = Briefer(backend).brief(article_from_text("The central bank kept rates at 4.5 percent."))
+    brief = Briefer(backend).brief(
+        article_from_text("The central bank kept rates at 4.5 percent. Analysts agreed. Markets rose. Bonds fell.")
+    )
     assert brief.is_incident_report is False
+    assert brief.headline == "Attacks in northern Mali"  # the model's, as no incident speaks for itself
+    assert brief.summary == "The central bank kept rates at 4.5 percent. Analysts agreed. Markets rose."
     assert brief.incidents == []
     assert len(backend.calls) == 1
 

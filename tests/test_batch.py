@@ -1,0 +1,471 @@
+"""Batches: inputs, error records, exactly-once output across crashes and Ctrl-C, CSV, limits.
+
+Most tests use an in-process scripted backend (fast, thread-safe); the fault
+matrix, the CLI and the kill/interrupt tests go through the fake OpenAI server
+on 127.0.0.1, the last two with ``python -m summarize batch`` as a real process.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from summarize.acled_csv import COLUMNS
+from summarize.backends.base import Completion, Message, Usage
+from summarize.batch import BatchOptions, run_batch
+from summarize.batch_output import repair_tail
+from summarize.cli import main
+from summarize.errors import BackendUnavailable
+from summarize.extraction import IncidentDetail, Survey
+from summarize.pipeline import Briefer
+from summarize.ratelimit import TokenBucket
+from summarize.schema import Brief
+from summarize.testing import Answer, FakeOpenAIServer, FaultRates, HTTPError
+
+from .test_pipeline import TEXT, detail, survey
+
+
+def _fit(data: dict[str, Any], model: type[Any]) -> dict[str, Any]:
+    """The test payload, limited to the fields the extraction schema has today."""
+    return {k: v for k, v in data.items() if k in model.model_fields}
+
+
+GAO = _fit(survey(events=survey()["events"][:1]), Survey)
+DETAIL = _fit(detail(), IncidentDetail)
+REPO = Path(__file__).resolve().parent.parent
+
+
+def article_text(n: int) -> str:
+    return f"{TEXT}\n\nReport number {n}."
+
+
+def responder(request: Mapping[str, Any]) -> Answer | HTTPError:
+    """Answers a Survey request with one event and an IncidentDetail request with its details."""
+    name = request["tools"][0]["function"]["name"]
+    if "FAIL" in json.dumps(request["messages"]):
+        return HTTPError(400, "fake server: this article always fails")
+    return Answer(GAO if name == "Survey" else DETAIL)
+
+
+class Scripted:
+    """An in-process backend answering every article alike; articles containing FAIL fail."""
+
+    def __init__(self, backend: str = "scripted") -> None:
+        self.backend = backend
+        self.calls = 0
+        self.threads: set[str] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return "scripted-model"
+
+    def identity(self) -> Mapping[str, Any]:
+        return {"backend": self.backend, "model": "scripted-model"}
+
+    def complete(self, messages: Sequence[Message], response_model: type[Any]) -> Completion[Any]:
+        with self._lock:
+            self.calls += 1
+            self.threads.add(threading.current_thread().name)
+        if "FAIL" in messages[-1]["content"]:
+            raise BackendUnavailable("scripted failure", usage=Usage(7, 0, 2), attempts=2)
+        if "BUG" in messages[-1]["content"]:
+            raise KeyError("a bug in some module")
+        data = GAO if response_model is Survey else DETAIL
+        return Completion(response_model.model_validate(data), Usage(100, 20, 1))
+
+
+def write_jsonl(path: Path, texts: Sequence[str]) -> Path:
+    with open(path, "w", encoding="utf-8") as handle:
+        for n, text in enumerate(texts):
+            handle.write(json.dumps({"id": f"a{n}", "text": text, "url": f"https://example.org/{n}"}) + "\n")
+    return path
+
+
+def briefs_in(out: Path) -> list[Brief]:
+    lines = (out / "briefs.jsonl").read_bytes().split(b"\n")
+    assert lines[-1] == b"", "briefs.jsonl must end with a complete line"
+    return [Brief.model_validate_json(line) for line in lines[:-1]]
+
+
+def errors_in(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+
+
+def batch(inputs: Sequence[Path | str], out: Path, backend: Any, **options: Any) -> Any:
+    options.setdefault("concurrency", 4)
+    options.setdefault("durable", False)
+    return run_batch(inputs, out, briefer=Briefer(backend), options=BatchOptions(**options))
+
+
+# -- inputs ----------------------------------------------------------------------------------------
+
+
+def test_folder_glob_and_jsonl_inputs(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(article_text(1))
+    (folder / "b.md").write_text(article_text(2))
+    (folder / "sub" / "c.json").write_text(json.dumps({"text": article_text(3), "title": "C"}))
+    (folder / "sub" / "d.html").write_text(
+        f"<html><body><article><p>{article_text(4)}</p></article></body></html>"
+    )
+    (folder / "notes.csv").write_text("not,an,article")
+    (folder / ".hidden.txt").write_text(article_text(5))
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "e.txt").write_text(article_text(6))
+    (other / "f.txt").write_text(article_text(7))
+    records = write_jsonl(tmp_path / "more.jsonl", [article_text(8), article_text(9)])
+
+    summary = batch([folder, str(other / "*.txt"), records], tmp_path / "out", Scripted())
+
+    sources = sorted(Path(b.article.source or "").name for b in briefs_in(tmp_path / "out"))
+    assert sources == [
+        "a.txt",
+        "b.md",
+        "c.json",
+        "d.html",
+        "e.txt",
+        "f.txt",
+        "more.jsonl:1#a0",
+        "more.jsonl:2#a1",
+    ]
+    assert (summary.ok, summary.failed, summary.skipped) == (8, 0, 0)
+    assert errors_in(tmp_path / "out") == []
+
+
+def test_an_input_that_names_nothing_fails_the_whole_batch(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "nope*.txt"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 3, result.stderr
+    assert "matches no file" in result.stderr
+
+
+def test_bad_inputs_become_error_records_and_the_batch_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(article_text(1))
+    (folder / "empty.txt").write_text("  \n")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 50)
+    (folder / "huge.txt").write_text("word " * 2000)
+    (folder / "fails.txt").write_text(article_text(2) + " FAIL")
+    (folder / "bug.txt").write_text(article_text(3) + " BUG")
+    records = tmp_path / "r.jsonl"
+    records.write_text(
+        json.dumps({"text": article_text(4)}) + "\n{not json\n" + json.dumps({"title": "no text"}) + "\n\n"
+        '{"text": "' + "x" * 9000 + '"}\n' + json.dumps({"text": article_text(5)}) + "\n"
+    )
+
+    summary = batch([folder, records], tmp_path / "out", Scripted(), max_input_bytes=5000)
+
+    reasons = {Path(e["source"]).name: (e["error"], e.get("reason")) for e in errors_in(tmp_path / "out")}
+    assert reasons == {
+        "empty.txt": ("InputError", "empty"),
+        "binary.txt": ("InputError", "binary"),
+        "huge.txt": ("InputError", "too-large"),
+        "fails.txt": ("BackendUnavailable", None),
+        "bug.txt": ("KeyError", None),
+        "r.jsonl:2": ("InputError", "invalid-json"),
+        "r.jsonl:3": ("InputError", "missing-text"),
+        "r.jsonl:5": ("InputError", "too-large"),
+    }
+    failed = next(e for e in errors_in(tmp_path / "out") if e["error"] == "BackendUnavailable")
+    assert failed["attempts"] == 2 and failed["id"].startswith("sha256:")
+    assert summary.ok == 3 and summary.failed == 8
+    assert len(briefs_in(tmp_path / "out")) == 3
+
+
+# -- resuming and exactly once ---------------------------------------------------------------------
+
+
+def test_rerun_skips_briefed_articles_and_retries_only_failures(tmp_path: Path) -> None:
+    texts = [article_text(n) + (" FAIL" if n % 5 == 0 else "") for n in range(20)]
+    records = write_jsonl(tmp_path / "in.jsonl", texts)
+    first = batch([records], tmp_path / "out", Scripted())
+    assert (first.ok, first.failed) == (16, 4)
+
+    fixed = write_jsonl(tmp_path / "in.jsonl", [t.replace(" FAIL", "") for t in texts])
+    backend = Scripted()
+    second = batch([fixed], tmp_path / "out", backend)
+    assert (second.ok, second.failed, second.skipped) == (4, 0, 16)
+    assert backend.calls == 4 * 2  # a survey and one detail per retried article, nothing else
+    assert errors_in(tmp_path / "out") == []  # errors.jsonl is the latest run's
+    ids = Counter(b.article.id for b in briefs_in(tmp_path / "out"))
+    assert len(ids) == 20 and set(ids.values()) == {1}
+
+
+def test_duplicate_texts_in_one_batch_are_briefed_once(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(1), article_text(2), article_text(1)])
+    summary = batch([records], tmp_path / "out", Scripted())
+    assert (summary.ok, summary.duplicates) == (2, 1)
+
+
+def test_another_configuration_briefs_again_in_its_own_run(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(3)])
+    out = tmp_path / "out"
+    batch([records], out, Scripted())
+    strict = run_batch([records], out, briefer=Briefer(Scripted(), strict_grounding=True))
+    assert (strict.ok, strict.skipped) == (3, 0)
+    again = batch([records], out, Scripted())
+    assert (again.ok, again.skipped) == (0, 3)
+    runs = json.loads((out / "runs.json").read_text())["runs"]
+    assert [r["config"]["strict_grounding"] for r in runs] == [False, True, False]
+    assert len(briefs_in(out)) == 6
+
+
+def test_a_partial_trailing_line_is_repaired_before_appending(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(6)])
+    out = tmp_path / "out"
+    batch([records], out, Scripted())
+    whole = (out / "briefs.jsonl").read_bytes()
+    lines = whole.splitlines(keepends=True)
+    (out / "briefs.jsonl").write_bytes(b"".join(lines[:4]) + lines[4][:57])  # a crash mid-line
+
+    summary = batch([records], out, Scripted())
+
+    assert (summary.ok, summary.skipped) == (2, 4)
+    assert len({b.article.id for b in briefs_in(out)}) == len(briefs_in(out)) == 6
+    assert repair_tail(out / "briefs.jsonl") == 0
+
+
+def test_repair_tail_on_a_file_with_no_complete_line(tmp_path: Path) -> None:
+    path = tmp_path / "briefs.jsonl"
+    path.write_bytes(b'{"schema_version": "inc')
+    assert repair_tail(path) == 23
+    assert path.read_bytes() == b""
+
+
+def python_m_batch(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "summarize", "batch", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+
+
+def wait_for_lines(path: Path, count: int, process: subprocess.Popen[str], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return
+        if process.poll() is not None:
+            pytest.fail(f"batch ended early: {process.communicate()[1]}")
+        time.sleep(0.02)
+    pytest.fail("batch made no progress")
+
+
+@pytest.fixture
+def slow_server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer(default=responder, latency=0.05) as fake:
+        yield fake
+
+
+def test_kill_9_mid_run_then_resume_gives_every_article_exactly_once(
+    tmp_path: Path, slow_server: FakeOpenAIServer
+) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(60)])
+    out = tmp_path / "out"
+    flags = [
+        str(records),
+        "-o",
+        str(out),
+        "--base-url",
+        slow_server.base_url,
+        "--model",
+        "fake-model",
+        "-j",
+        "4",
+    ]
+    process = python_m_batch(*flags)
+    wait_for_lines(out / "briefs.jsonl", 10, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    with open(out / "briefs.jsonl", "ab") as handle:  # as if killed in the middle of a write
+        handle.write(b'{"schema_version":"incident-brief/1","article":{"id":"sha256:00')
+
+    result = CliRunner().invoke(main, ["batch", *flags, "-q"])
+
+    assert result.exit_code == 0, result.stderr
+    ids = Counter(b.article.id for b in briefs_in(out))
+    assert len(ids) == 60 and set(ids.values()) == {1}
+    assert "skipped" in result.stderr and "0 failed" in result.stderr
+
+
+def test_sigint_stops_cleanly_and_the_rerun_completes(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(80)])
+    out = tmp_path / "out"
+    with FakeOpenAIServer(default=responder, latency=0.2) as server:
+        flags = [
+            str(records),
+            "-o",
+            str(out),
+            "--base-url",
+            server.base_url,
+            "--model",
+            "fake-model",
+            "-j",
+            "4",
+        ]
+        process = python_m_batch(*flags)
+        wait_for_lines(out / "briefs.jsonl", 4, process)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+        assert process.returncode == 130, stderr
+        assert "batch interrupted" in stderr and "Traceback" not in stderr
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["interrupted"] is True and summary["abandoned"] == 0
+        assert 4 <= summary["ok"] < 80
+        assert len(briefs_in(out)) == summary["ok"]
+
+        result = CliRunner().invoke(main, ["batch", *flags, "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert len({b.article.id for b in briefs_in(out)}) == len(briefs_in(out)) == 80
+
+
+def test_stop_event_ends_the_run_like_ctrl_c(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(50)])
+    stop = threading.Event()
+    seen: list[int] = []
+
+    def progress(snapshot: Any) -> None:
+        seen.append(snapshot.ok)
+        if snapshot.ok >= 5:
+            stop.set()
+
+    summary = run_batch(
+        [records],
+        tmp_path / "out",
+        briefer=Briefer(Scripted()),
+        options=BatchOptions(concurrency=2),
+        progress=progress,
+        stop=stop,
+    )
+    assert summary.interrupted and 5 <= summary.ok < 50
+    assert len(briefs_in(tmp_path / "out")) == summary.ok
+
+
+# -- faults over HTTP ------------------------------------------------------------------------------
+
+
+def test_fault_matrix_every_article_ends_in_exactly_one_file(tmp_path: Path) -> None:
+    faults = FaultRates(
+        p429=0.10,
+        p500=0.05,
+        p_hang=0.02,
+        p_invalid=0.05,
+        p_truncated=0.02,
+        retry_after=0.01,
+        hang_seconds=1.0,
+        seed=7,
+    )
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(40)])
+    out = tmp_path / "out"
+    with FakeOpenAIServer(default=responder, faults=faults) as server:
+        result = CliRunner().invoke(
+            main,
+            [
+                "batch", str(records), "-o", str(out), "-q", "-j", "8", "--base-url", server.base_url,
+                "--model", "fake-model", "--timeout", "0.3", "--http-retries", "2", "--no-cache",
+            ],
+        )  # fmt: skip
+    assert result.exit_code in (0, 1), result.stderr
+    briefed = Counter(b.article.source for b in briefs_in(out))
+    failed = Counter(e["source"] for e in errors_in(out))
+    assert set(briefed.values()) <= {1} and set(failed.values()) <= {1}
+    assert not set(briefed) & set(failed)
+    assert len(briefed) + len(failed) == 40
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["attempts"] > summary["model_calls"]  # invalid answers were re-asked
+
+
+# -- output formats, summary and limits ------------------------------------------------------------
+
+
+def test_csv_has_acled_columns_one_row_per_incident(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(3)])
+    summary = batch([records], tmp_path / "out", Scripted(), csv=True)
+    with open(tmp_path / "out" / "events.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == COLUMNS
+    assert summary.csv_rows == len(rows) == 3
+    assert rows[0]["event_type"] == "Battles" and rows[0]["sub_event_type"] == "Armed clash"
+    assert (rows[0]["location"], rows[0]["country"], rows[0]["fatalities"]) == ("Gao", "Mali", "2")
+    assert {r["source"] for r in rows} == {f"https://example.org/{n}" for n in range(3)}
+    assert {r["brief_id"] for r in rows} == {b.article.id for b in briefs_in(tmp_path / "out")}
+
+
+def test_cli_prints_a_summary_and_writes_summary_json_with_cost(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(3)] + ["FAIL " + TEXT])
+    prices = tmp_path / "prices.toml"
+    prices.write_text('"fake-model" = { input = 1.0, output = 2.0 }\n')
+    with FakeOpenAIServer(default=responder) as server:
+        result = CliRunner().invoke(
+            main,
+            ["batch", str(records), "-o", str(tmp_path / "out"), "--base-url", server.base_url, "--model",
+             "fake-model", "--prices", str(prices), "--http-retries", "0", "-f", "csv"],
+        )  # fmt: skip
+    assert result.exit_code == 1, result.stderr  # one article failed
+    assert result.stdout == ""
+    assert "3 ok, 1 failed" in result.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert (
+        summary["model_calls"] == 7 and summary["prompt_tokens"] == 60 and summary["completion_tokens"] == 30
+    )
+    assert summary["cost_usd"] == pytest.approx((60 * 1.0 + 30 * 2.0) / 1e6)  # the 400 cost nothing
+    assert (tmp_path / "out" / "events.csv").exists()
+
+
+def test_embedded_backend_runs_one_article_at_a_time(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(6)])
+    backend = Scripted(backend="embedded")
+    summary = batch([records], tmp_path / "out", backend, concurrency=8)
+    assert summary.concurrency == 1
+    assert len(backend.threads) == 1
+
+
+def test_concurrency_uses_several_workers(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(30)])
+    with FakeOpenAIServer(default=responder, latency=0.05) as server:
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            main,
+            ["batch", str(records), "-o", str(tmp_path / "out"), "-q", "-j", "10",
+             "--base-url", server.base_url, "--model", "fake-model"],
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.stderr
+    assert elapsed < 30 * 2 * 0.05  # sequential would take at least this long
+
+
+def test_token_bucket_paces_requests() -> None:
+    bucket = TokenBucket(per_minute=600)  # 10 per second, bursts of 10
+    started = time.monotonic()
+    for _ in range(15):
+        bucket.take(1)
+    assert 0.4 <= time.monotonic() - started < 1.5
+
+
+def test_tokens_per_minute_limit_is_corrected_after_the_call(tmp_path: Path) -> None:
+    bucket = TokenBucket(per_minute=60_000)  # 1000 tokens/s
+    bucket.take(1000)
+    bucket.adjust(-800)  # the call used 800 fewer tokens than estimated
+    started = time.monotonic()
+    bucket.take(700)
+    assert time.monotonic() - started < 0.1
