@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 
 from .grounding import normalize
-from .schema import SubEventType, Weapon
+from .schema import Outcome, SubEventType, Weapon
 
 __all__ = [
     "is_claim",
@@ -29,6 +29,7 @@ __all__ = [
     "sentences",
     "several_countries",
     "sub_event_for",
+    "supported_outcome",
     "supported_weapons",
     "tone_of",
 ]
@@ -192,3 +193,25 @@ def known(value: str | None) -> str | None:
     if value is None or value.strip().lower().strip(".") in _NOT_A_PLACE:
         return None
     return value.strip()
+
+
+_OUTCOME_WORDS: dict[Outcome, re.Pattern[str]] = {
+    Outcome.hit: re.compile(
+        r"\b(hit|struck|strikes? (on|at)|damag\w*|destroy\w*|kill\w*|dead|wound\w*|injur\w*|exploded|"
+        r"detonated|set (on )?fire|burn\w*|landed|impact\w*)\b",
+        re.IGNORECASE,
+    ),
+    Outcome.intercepted: re.compile(
+        r"\b(intercept\w*|shot down|downed|repell?ed|thwarted|foiled|air defen[cs]e\w*)\b", re.IGNORECASE
+    ),
+    Outcome.failed: re.compile(
+        r"\b(fail\w*|missed|did not (explode|go off|detonate)|defused|dud|fell short|landed in an empty)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def supported_outcome(outcome: Outcome, scope: str) -> Outcome:
+    """The model's outcome when the incident's words support it, else ``unknown``."""
+    pattern = _OUTCOME_WORDS.get(outcome)
+    return outcome if pattern is None or pattern.search(scope) else Outcome.unknown

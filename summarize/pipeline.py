@@ -33,6 +33,7 @@ from .consistency import (
     named_in,
     several_countries,
     sub_event_for,
+    supported_outcome,
     supported_weapons,
     tone_of,
 )
@@ -175,6 +176,7 @@ class Briefer:
             for incident, stub in zip(_share_generic_claims(incidents, seen.text), stubs, strict=True)
         ]
 
+        summary = lead(seen.text)
         quotes = [ev for inc in incidents for ev in inc.evidence]
         dropped = 0
         if self.strict_grounding:
@@ -200,10 +202,10 @@ class Briefer:
                 truncated_at=len(seen.text) if was_cut else None,
             ),
             headline=incident_headline(incidents) if incidents else survey.headline,
-            summary=lead(seen.text),
+            summary=summary,
             is_incident_report=bool(incidents),
             incidents=incidents,
-            context=_context([*survey.context, *aggregates], seen.text),
+            context=_context([*survey.context, *aggregates], seen.text, summary),
             grounding=Grounding(
                 quotes=len(quotes),
                 verified=len(quotes) - len(unverified),
@@ -282,9 +284,16 @@ def _candidate_events(survey: Survey, text: str) -> tuple[list[EventStub], list[
     return events, overviews
 
 
-def _context(items: Sequence[str], text: str) -> list[str]:
-    """Background facts the article states: each must be found in it (no commentary on the task)."""
-    return [c for c in dict.fromkeys(items) if locate(c, text) is not None]
+def _context(items: Sequence[str], text: str, summary: str) -> list[str]:
+    """Background facts the article states: each found in it (no commentary on the task), none
+    repeating another or the summary."""
+    kept: list[str] = []
+    for item in sorted(dict.fromkeys(items), key=len, reverse=True):
+        if locate(item, text) is None or _key(item) in _key(summary):
+            continue
+        if not any(_key(item) in _key(longer) for longer in kept):
+            kept.append(item)
+    return sorted(kept, key=lambda c: items.index(c))
 
 
 def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
@@ -403,7 +412,7 @@ def _incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article
         weapons=weapons,
         fatalities=fatalities,
         injured=injured,
-        outcome=detail.outcome,
+        outcome=supported_outcome(detail.outcome, scope),
         summary="",
         evidence=evidence,
     )

@@ -25,6 +25,20 @@ def _casualties(value: Casualties) -> str:
     return f"{prefix}{value.count}"
 
 
+_LABELS = {
+    "air_drone_strike": "air/drone strike",
+    "shelling_artillery_missile_attack": "shelling/artillery/missile attack",
+    "remote_explosive_landmine_ied": "remote explosive/landmine/IED",
+    "abduction_forced_disappearance": "abduction/forced disappearance",
+    "explosions_remote_violence": "explosions/remote violence",
+}
+
+
+def _label(value: str) -> str:
+    """ACLED's own wording for a snake_case type."""
+    return _LABELS.get(value, value.replace("_", " "))
+
+
 @cache
 def _env() -> SandboxedEnvironment:
     env = SandboxedEnvironment(
@@ -36,6 +50,7 @@ def _env() -> SandboxedEnvironment:
     )
     env.globals["casualties"] = _casualties
     env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
+    env.filters["label"] = _label
     return env
 
 

@@ -27,6 +27,8 @@ from summarize.acled_csv import COLUMNS
 from summarize.backends.base import Completion, Message, Usage
 from summarize.batch import BatchOptions, run_batch
 from summarize.batch_output import repair_tail
+from summarize.batch_progress import ProgressDisplay
+from summarize.batch_summary import BatchProgress
 from summarize.cli import main
 from summarize.errors import BackendUnavailable
 from summarize.extraction import IncidentDetail, Survey
@@ -469,3 +471,13 @@ def test_tokens_per_minute_limit_is_corrected_after_the_call(tmp_path: Path) -> 
     started = time.monotonic()
     bucket.take(700)
     assert time.monotonic() - started < 0.1
+
+
+def test_progress_lines_off_a_terminal() -> None:
+    lines: list[str] = []
+    snapshot = BatchProgress(total=10, ok=4, failed=1, skipped=0, in_flight=2, elapsed_s=5.0)
+    with ProgressDisplay(lines.append, fancy=False, interval_s=0.0) as display:
+        display(snapshot)
+        display(BatchProgress(total=10, ok=4, failed=1, skipped=0, in_flight=2, elapsed_s=5.0, stopping=True))
+    assert lines[0] == "batch: 5/10 (50%): 4 ok, 1 failed, 0 skipped, 2 in flight; 1.00 articles/s, ETA 0m05s"
+    assert any(line.startswith("interrupted: finishing 2 article(s)") for line in lines)

@@ -133,7 +133,7 @@ def test_markdown_format_has_headline_and_evidence(server: FakeOpenAIServer, art
     lines = result.stdout.splitlines()
     assert lines[0] == "# Armed clash in Gao, Mali, 2 killed, and one more incident"
     assert '- ✓ *event*: "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers"' in lines
-    assert "## 2. Remote explosive landmine ied: Kidal, Mali" in lines
+    assert "## 2. Remote explosive/landmine/IED: Kidal, Mali" in lines
     assert not result.stdout.lstrip().startswith("{")
     with pytest.raises(json.JSONDecodeError):
         json.loads(result.stdout)

@@ -186,7 +186,9 @@ def test_duplicate_events_are_detailed_once() -> None:
 def test_not_an_incident_report_asks_no_details() -> None:
     backend = MockBackend().enqueue(survey(events=[]))
     brief = Briefer(backend).brief(
-        article_from_text("The central bank kept rates at 4.5 percent. Analysts agreed. Markets rose. Bonds fell.")
+        article_from_text(
+            "The central bank kept rates at 4.5 percent. Analysts agreed. Markets rose. Bonds fell."
+        )
     )
     assert brief.is_incident_report is False
     assert brief.headline == "Attacks in northern Mali"  # the model's, as no incident speaks for itself
@@ -345,3 +347,25 @@ def test_a_claim_naming_its_place_is_not_shared() -> None:
     )
     _, kidal = Briefer(backend).brief(article_from_text(text)).incidents
     assert kidal.responsibility is Responsibility.unknown
+
+
+def test_outcome_needs_words_that_support_it() -> None:
+    backend = MockBackend().enqueue(
+        survey(), detail(outcome="intercepted"), detail(outcome="hit", casualty_quote="Nobody was hurt.")
+    )
+    gao, kidal = Briefer(backend).brief(article_from_text(TEXT)).incidents
+    assert gao.outcome.value == "unknown"  # nothing was shot down or stopped
+    assert kidal.outcome.value == "hit"  # "a roadside bomb hit a UN convoy"
+
+
+def test_context_has_no_repeats_and_no_copy_of_the_summary() -> None:
+    stat = "In total, 40 attacks hit Mali and Niger since January."
+    text = TEXT + "\n\n" + stat
+    overview = {"what": "attacks", "place": None, "country": "Mali and Niger", "when": None, "quote": stat}
+    context = [
+        stat[len("In total, ") :],
+        "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers",
+    ]
+    backend = MockBackend().enqueue(survey(events=[overview], context=context))
+    brief = Briefer(backend).brief(article_from_text(text))
+    assert brief.context == [stat]
