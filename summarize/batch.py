@@ -152,6 +152,9 @@ class _MeteredBackend:
     def identity(self) -> Mapping[str, Any]:
         return dict(self.inner.identity())
 
+    def close(self) -> None:
+        self.inner.close()
+
     def begin(self) -> None:
         self._local.meter = _Meter()
 
@@ -478,6 +481,3 @@ def run_batch(
     finally:
         if owned:
             briefer.close()
-            close = getattr(briefer.backend, "close", None)
-            if callable(close):
-                close()

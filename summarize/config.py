@@ -42,7 +42,21 @@ _ENV: dict[str, tuple[str, Any]] = {
     "cache_dir": ("SUMMARIZE_CACHE_DIR", Path),
     "models_dir": ("SUMMARIZE_MODELS_DIR", Path),
     "max_article_chars": ("SUMMARIZE_MAX_ARTICLE_CHARS", int),
+    "reuse_prefix": ("SUMMARIZE_REUSE_PREFIX", "bool"),
 }
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _parse(var: str, raw: str, kind: Any) -> Any:
+    if kind == "bool":
+        if raw.lower() in _TRUE | _FALSE:
+            return raw.lower() in _TRUE
+        raise ConfigError(f"{var}={raw!r} is not a boolean (1/0, true/false)", var=var)
+    try:
+        return kind(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{var}={raw!r} is not a valid {kind.__name__}", var=var) from exc
 
 
 def default_cache_dir() -> Path:
@@ -78,6 +92,8 @@ class Settings:
     strict_grounding: bool = False
     #: longer articles are cut at a paragraph boundary, and the brief says so
     max_article_chars: int = 20_000
+    #: let llama.cpp reuse the evaluated prompt prefix between calls (off only to measure its saving)
+    reuse_prefix: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in INSTRUCTOR_MODES:
@@ -116,8 +132,5 @@ class Settings:
             raw = env.get(var)
             if name in values or raw is None or raw.strip() == "":
                 continue
-            try:
-                values[name] = parse(raw.strip())
-            except ValueError as exc:
-                raise ConfigError(f"{var}={raw!r} is not a valid {parse.__name__}", var=var) from exc
+            values[name] = _parse(var, raw.strip(), parse)
         return cls(**values)

@@ -16,7 +16,8 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TypeVar
+from functools import cache, cached_property
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -119,17 +120,23 @@ class Briefer:
         )
 
     def close(self) -> None:
+        """Release the cache and the backend (its HTTP pool or model)."""
         if self.cache is not None:
             self.cache.close()
+        self.backend.close()
+
+    @cached_property
+    def _identity(self) -> dict[str, Any]:
+        return dict(self.backend.identity())
 
     # -- model calls -----------------------------------------------------------------------------
 
     def _ask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
         key = cache_key(
             {
-                "backend": dict(self.backend.identity()),
+                "backend": self._identity,
                 "messages": list(messages),
-                "schema": model.model_json_schema(),
+                "schema": _schema(model),
                 "prompt_version": self.prompts.version,
             }
         )
@@ -215,7 +222,7 @@ class Briefer:
             warnings=warnings,
             provenance=Provenance(
                 model=self.backend.model_id,
-                backend=str(self.backend.identity().get("backend", "unknown")),
+                backend=str(self._identity.get("backend", "unknown")),
                 prompt_version=self.prompts.version,
                 schema_version=SCHEMA_VERSION,
                 created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -224,6 +231,12 @@ class Briefer:
                 elapsed_s=round(time.monotonic() - started, 3),
             ),
         )
+
+
+@cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A response model's JSON Schema, computed once (pydantic rebuilds it on every call)."""
+    return model.model_json_schema()
 
 
 def brief_article(article: Article, settings: Settings | None = None) -> Brief:
@@ -297,12 +310,18 @@ def _context(items: Sequence[str], text: str, summary: str) -> list[str]:
 
 
 def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
+    """Find the model's quote in the article; a verified quote is replaced by the article's own words."""
     match = locate(quote, text)
     if match is None:
         log.debug("unverified quote for %s: %r", field_name, quote)
         return Evidence(field=field_name, quote=quote, start=None, end=None, verified=False)
     return Evidence(
-        field=field_name, quote=quote, start=match.start, end=match.end, verified=True, match=match.kind
+        field=field_name,
+        quote=text[match.start : match.end],
+        start=match.start,
+        end=match.end,
+        verified=True,
+        match=match.kind,
     )
 
 

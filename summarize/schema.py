@@ -258,7 +258,9 @@ class Evidence(_Strict):
     """A quote from the article supporting one field of an incident, located by the pipeline."""
 
     field: EvidenceField = Field(description="The incident field this quote supports.")
-    quote: str = Field(description="The quote as the model gave it.")
+    quote: str = Field(
+        description="The supporting words: the article's own text when verified, the model's otherwise."
+    )
     start: int | None = Field(description="Character offset of the matched span in the article text.")
     end: int | None = Field(description="End offset (exclusive) of the matched span.")
     verified: bool = Field(description="True when the quote was found in the article.")

@@ -100,6 +100,12 @@ class EmbeddedBackend:
             raise ModelUnavailable(f"llama.cpp could not load {path}: {exc}", path=str(path)) from exc
         return self._llm
 
+    def close(self) -> None:
+        with self._lock:
+            if self._llm is not None:
+                self._llm.close()
+                self._llm = None
+
     def complete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:
         with self._lock:
             return self._complete(list(messages), response_model)
@@ -111,6 +117,8 @@ class EmbeddedBackend:
         errors: list[str] = []
         for attempt in range(1, self._settings.max_retries + 2):
             started = time.monotonic()
+            if not self._settings.reuse_prefix:
+                llm.reset()  # forget the evaluated tokens: the whole prompt is evaluated again
             try:
                 response = llm.create_chat_completion(
                     messages=conversation,

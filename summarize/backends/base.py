@@ -67,3 +67,7 @@ class Backend(Protocol):
     def complete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:
         """Answer ``messages`` with a valid ``response_model`` instance, or raise a ``BackendError``."""
         ...
+
+    def close(self) -> None:
+        """Release connections or the loaded model; the backend is not used afterwards."""
+        ...

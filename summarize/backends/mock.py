@@ -36,6 +36,9 @@ class MockBackend:
     def identity(self) -> Mapping[str, Any]:
         return {"backend": "mock", "model": self._model}
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def enqueue(self, *answers: BaseModel | Mapping[str, Any] | Exception) -> MockBackend:
         self._queue.extend(answers)
         return self
