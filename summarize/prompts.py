@@ -106,6 +106,20 @@ class PromptSet:
 _DOUBLE_QUOTES = str.maketrans(dict.fromkeys('"\u201c\u201d\u201e\u00ab\u00bb', "'"))
 # An article must not be able to close its own <article> block.
 _DELIMITER = re.compile(r"</?\s*article\s*>", re.IGNORECASE)
+# Sentences that address the model rather than the reader. A 1.5B model obeys "output an
+# empty list" even when told that the article is data, so the model sees a marker instead;
+# the brief (summary, quotes, offsets) still uses the article's own text.
+_ADDRESSED_TO_MODEL = re.compile(
+    r"[^.!?\n]*\b(?:"
+    r"(?:ignore|disregard|forget|override)\b[^.!?\n]{0,25}"
+    r"\b(?:previous|prior|above|earlier|all|any|your|these|system)\b[^.!?\n]{0,15}"
+    r"\b(?:instructions?|prompts?|rules|directions)"
+    r"|(?:output|return|respond|reply|answer|print)\b[^.!?\n]{0,30}\b(?:empty|nothing|no incidents?|\[\])"
+    r"|you are now\b|new instructions?\s*:|system prompt"
+    r")[^.!?\n]*[.!?]?",
+    re.IGNORECASE,
+)
+_MARKER = "[text addressed to an AI assistant, not news: omitted]"
 
 
 @overload
@@ -115,4 +129,5 @@ def _for_model(text: None) -> None: ...
 def _for_model(text: str | None) -> str | None:
     if text is None:
         return None
+    text = _ADDRESSED_TO_MODEL.sub(_MARKER, text)
     return _DELIMITER.sub("(article)", text.translate(_DOUBLE_QUOTES))

@@ -112,4 +112,7 @@ def test_injected_instructions_are_content(tmp_path: Path, cache: Path) -> None:
     brief = _brief(str(article), "--published", "2024-03-07", cache=cache)
     assert brief.is_incident_report
     assert any(inc.location.place and "kidal" in inc.location.place.lower() for inc in brief.incidents)
-    assert "49" not in brief.model_dump_json()
+    assert "{{ 7*7 }} {% raw %}" in brief.summary  # the article's own text, literally
+    texts = [brief.headline, brief.summary, *brief.context]
+    texts += [t for inc in brief.incidents for t in (inc.summary, *(ev.quote for ev in inc.evidence))]
+    assert not any("49" in t for t in texts)
