@@ -44,7 +44,8 @@ _WEAPON_WORDS: dict[Weapon, str] = {
     Weapon.vehicle_bomb: r"car[- ]bombs?|vehicle[- ]bombs?|truck[- ]bombs?|vbieds?|"
     r"booby[- ]trapped (car|vehicle|truck)",
     Weapon.suicide_vest: r"suicide (vest|belt|bomber)s?|explosive (vest|belt)s?",
-    Weapon.firearm: r"guns?|gunm[ae]n|gunfire|shot|shoot(ing|s)?|rifles?|pistols?|machine[- ]?guns?|"
+    Weapon.firearm: r"guns?|gunm[ae]n|gunfire|gunned down|shot|shoot(ing|s)?|opened fire|open fire|"
+    r"rifles?|pistols?|machine[- ]?gun(s|ned)?|"
     r"firearms?|fired (on|at) (the )?(crowd|people|civilians|police|soldiers)|ak-?47s?|bullets?|sniper",
     Weapon.grenade: r"grenades?",
     Weapon.airstrike: r"air ?strikes?|air raids?|warplanes?|jets?|bomb(ed|ing|ers?) from|aircraft|"
@@ -76,14 +77,22 @@ def supported_weapons(weapons: Iterable[Weapon], scope: str) -> list[Weapon]:
     return [w for w in dict.fromkeys(weapons) if mentioned(w, scope)]
 
 
-def sub_event_for(sub: SubEventType, weapons: list[Weapon], scope: str) -> SubEventType:
-    """Keep an explosive sub-event type only when its weapons are named; else take the weapons' type."""
+def sub_event_for(
+    sub: SubEventType, weapons: list[Weapon], scope: str, *, civilian_targets: bool = False
+) -> SubEventType:
+    """Keep an explosive sub-event type only when its weapons are named; else take the weapons' type.
+
+    A "drone strike" whose paragraph names no drone nor aircraft but a shooting is an
+    attack on civilians or an armed clash, by its targets.
+    """
     expected = _EXPLOSIVE_TYPES.get(sub)
     if expected is None or any(mentioned(w, scope) for w in expected):
         return sub
     for candidate, kinds in _EXPLOSIVE_TYPES.items():
         if any(w in kinds for w in weapons):
             return candidate
+    if mentioned(Weapon.firearm, scope):
+        return SubEventType.attack if civilian_targets else SubEventType.armed_clash
     return sub
 
 

@@ -369,3 +369,17 @@ def test_context_has_no_repeats_and_no_copy_of_the_summary() -> None:
     backend = MockBackend().enqueue(survey(events=[overview], context=context))
     brief = Briefer(backend).brief(article_from_text(text))
     assert brief.context == [stat]
+
+
+def test_a_shooting_called_a_drone_strike_becomes_an_attack_on_civilians() -> None:
+    text = "Troops opened fire on inmates in the prison yard in Lima on Monday, killing 30."
+    event = {"what": "prison killing", "place": "Lima", "country": "Peru", "when": "Monday", "quote": text}
+    backend = MockBackend().enqueue(
+        survey(events=[event]),
+        detail(
+            sub_event_type="air_drone_strike", weapons=[], targets=[{"name": "inmates", "type": "civilians"}]
+        ),
+    )
+    incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
+    assert incident.sub_event_type is SubEventType.attack
+    assert incident.event_type is EventType.violence_against_civilians
