@@ -1,1 +1,29 @@
-"""summarize: structured, source-grounded incident briefs from security-incident news."""
+"""summarize: structured, source-grounded incident briefs from security-incident news.
+
+    >>> from summarize import Settings, brief_article, load_article
+    >>> brief = brief_article(load_article("article.txt"), Settings.resolve())  # doctest: +SKIP
+    >>> [(i.sub_event_type, i.location.place, i.claimed_by) for i in brief.incidents]  # doctest: +SKIP
+
+Errors all derive from ``SummarizeError`` (see ``summarize.errors`` for the tree).
+"""
+
+from .articles import Article, article_from_text, load_article
+from .batch import BatchOptions, run_batch
+from .config import Settings
+from .errors import SummarizeError
+from .pipeline import Briefer, brief_article
+from .schema import Brief, Incident
+
+__all__ = [
+    "Article",
+    "BatchOptions",
+    "Brief",
+    "Briefer",
+    "Incident",
+    "Settings",
+    "SummarizeError",
+    "article_from_text",
+    "brief_article",
+    "load_article",
+    "run_batch",
+]
