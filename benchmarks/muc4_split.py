@@ -37,7 +37,9 @@ def dateline(text: str) -> dt.date | None:
     if not found:
         return None
     try:
-        return dt.datetime.strptime(f"{found['day']} {found['month'].title()} {found['year']}", "%d %b %y").date()
+        return dt.datetime.strptime(
+            f"{found['day']} {found['month'].title()} {found['year']}", "%d %b %y"
+        ).date()
     except ValueError:
         return None
 
@@ -53,8 +55,14 @@ def main() -> None:
         if count > ns.limit:
             break
         published = dateline(text)
-        record = {"id": message_id, "text": text, "published_at": published.isoformat() if published else None}
-        (ns.out_dir / f"{message_id}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        record = {
+            "id": message_id,
+            "text": text,
+            "published_at": published.isoformat() if published else None,
+        }
+        (ns.out_dir / f"{message_id}.json").write_text(
+            json.dumps(record, ensure_ascii=False), encoding="utf-8"
+        )
     print(f"wrote {min(count, ns.limit)} messages to {ns.out_dir}")
 
 
