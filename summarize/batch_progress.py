@@ -63,6 +63,9 @@ class ProgressDisplay:
                 TextColumn("{task.fields[skipped]} skipped"),
                 console=Console(stderr=True),
                 transient=False,
+                # rate and ETA over the whole run: an embedded-model article takes ~45 s,
+                # longer than rich's default 30 s window, which would leave the ETA blank
+                speed_estimate_period=24 * 3600,
             )
             self._bar.start()
             self._task = self._bar.add_task("batch", total=None, rate=0.0, ok=0, failed=0, skipped=0)
