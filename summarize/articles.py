@@ -29,7 +29,7 @@ from typing import Any
 
 from .errors import InputError
 
-__all__ = ["Article", "article_from_text", "load_article", "truncate"]
+__all__ = ["Article", "article_from_record", "article_from_text", "load_article", "truncate"]
 
 logger = logging.getLogger(__name__)
 
@@ -289,6 +289,11 @@ def _from_json(raw: str, source: str) -> Article:
             path=source,
             reason="invalid-json",
         ) from exc
+    return article_from_record(obj, source)
+
+
+def article_from_record(obj: Any, source: str) -> Article:
+    """An article from a decoded JSON object ``{text, title?, url?, published_at?}`` (file or JSONL line)."""
     if not isinstance(obj, dict):
         raise InputError(
             f"article {source}: the JSON must be an object with a 'text' field, not a {type(obj).__name__}",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .articles import Article, _optional_str, _parse_date, article_from_text, load_article
+from .articles import Article, article_from_record, load_article
 from .errors import InputError
 
 __all__ = ["ARTICLE_SUFFIXES", "Unreadable", "count_inputs", "iter_articles", "resolve_inputs"]
@@ -131,20 +131,9 @@ def _record(line: bytes, source: str) -> Article:
             path=source,
             reason="invalid-json",
         ) from exc
-    if not isinstance(obj, dict):
-        raise InputError(f"record {source} is not a JSON object", path=source, reason="invalid-json")
-    text = obj.get("text")
-    if not isinstance(text, str):
-        raise InputError(f"record {source} has no string 'text' field", path=source, reason="missing-text")
-    record_id = obj.get("id")
+    record_id = obj.get("id") if isinstance(obj, dict) else None
     label = f"{source}#{record_id}" if isinstance(record_id, (str, int)) and record_id != "" else source
-    return article_from_text(
-        text,
-        title=_optional_str(obj, "title", label),
-        url=_optional_str(obj, "url", label),
-        published_at=_parse_date(obj.get("published_at"), label, "published_at"),
-        source=label,
-    )
+    return article_from_record(obj, label)
 
 
 def _skip_rest_of_line(handle: IO[bytes]) -> int:

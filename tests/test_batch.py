@@ -444,16 +444,25 @@ def test_embedded_backend_runs_one_article_at_a_time(tmp_path: Path) -> None:
 
 def test_concurrency_uses_several_workers(tmp_path: Path) -> None:
     records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(30)])
-    with FakeOpenAIServer(default=responder, latency=0.05) as server:
-        started = time.monotonic()
+    lock, in_flight, most = threading.Lock(), [0], [0]
+
+    def counting(request: dict[str, Any]) -> Any:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.05)
+        with lock:
+            in_flight[0] -= 1
+        return responder(request)
+
+    with FakeOpenAIServer(default=counting) as server:
         result = CliRunner().invoke(
             main,
             ["batch", str(records), "-o", str(tmp_path / "out"), "-q", "-j", "10",
              "--base-url", server.base_url, "--model", "fake-model"],
         )  # fmt: skip
-        elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.stderr
-    assert elapsed < 30 * 2 * 0.05  # sequential would take at least this long
+    assert most[0] >= 2  # requests overlapped: several workers were busy at once
 
 
 def test_token_bucket_paces_requests() -> None:
@@ -461,7 +470,7 @@ def test_token_bucket_paces_requests() -> None:
     started = time.monotonic()
     for _ in range(15):
         bucket.take(1)
-    assert 0.4 <= time.monotonic() - started < 1.5
+    assert time.monotonic() - started >= 0.4  # the bucket made it wait (no upper bound: CI is noisy)
 
 
 def test_tokens_per_minute_limit_is_corrected_after_the_call(tmp_path: Path) -> None:
@@ -470,7 +479,7 @@ def test_tokens_per_minute_limit_is_corrected_after_the_call(tmp_path: Path) -> 
     bucket.adjust(-800)  # the call used 800 fewer tokens than estimated
     started = time.monotonic()
     bucket.take(700)
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 0.5  # no wait for the 800 tokens given back (generous: CI is noisy)
 
 
 def test_progress_lines_off_a_terminal() -> None:

@@ -326,4 +326,5 @@ def test_fast_on_long_article(seed: str) -> None:
         timings.append(time.perf_counter() - began)
         assert sum(r is not None for r in results) == 19
         assert results[-1] is None
-    assert min(timings) < 0.05, f"20 quotes took {min(timings) * 1000:.1f} ms"
+    # a guard against pathological (quadratic) matching, not a benchmark: ~20 ms here, CI is noisy
+    assert min(timings) < 0.5, f"20 quotes took {min(timings) * 1000:.1f} ms"
