@@ -40,7 +40,6 @@ from .schema import (
     Location,
     Responsibility,
     Target,
-    TargetType,
     event_type_of,
 )
 
@@ -216,8 +215,9 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
     scope = _paragraph(text, event.start, event.end)
     weapons = supported_weapons(detail.weapons, scope)
-    civilian = any(t.type is TargetType.civilians for t in detail.targets)
-    sub_event = sub_event_for(detail.sub_event_type, weapons, scope, civilian_targets=civilian)
+    sub_event = sub_event_for(
+        detail.sub_event_type, weapons, scope, target_types=[t.type for t in detail.targets]
+    )
     perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text)
     if claim is not None and not claimed_by:  # the "claim" was blame after all
         evidence = [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 
 from .grounding import normalize
-from .schema import Outcome, SubEventType, Weapon
+from .schema import Outcome, SubEventType, TargetType, Weapon
 
 __all__ = [
     "is_claim",
@@ -78,12 +78,13 @@ def supported_weapons(weapons: Iterable[Weapon], scope: str) -> list[Weapon]:
 
 
 def sub_event_for(
-    sub: SubEventType, weapons: list[Weapon], scope: str, *, civilian_targets: bool = False
+    sub: SubEventType, weapons: list[Weapon], scope: str, *, target_types: Iterable[TargetType] = ()
 ) -> SubEventType:
     """Keep an explosive sub-event type only when its weapons are named; else take the weapons' type.
 
-    A "drone strike" whose paragraph names no drone nor aircraft but a shooting is an
-    attack on civilians or an armed clash, by its targets.
+    A small model often answers the first type it was shown ("air_drone_strike"). When
+    the incident's paragraph names no such weapon, the weapons it does name decide; failing
+    those, the targets: violence against civilians is an attack, against forces a clash.
     """
     expected = _EXPLOSIVE_TYPES.get(sub)
     if expected is None or any(mentioned(w, scope) for w in expected):
@@ -91,8 +92,11 @@ def sub_event_for(
     for candidate, kinds in _EXPLOSIVE_TYPES.items():
         if any(w in kinds for w in weapons):
             return candidate
-    if mentioned(Weapon.firearm, scope):
-        return SubEventType.attack if civilian_targets else SubEventType.armed_clash
+    targets = set(target_types)
+    if TargetType.civilians in targets:
+        return SubEventType.attack
+    if targets & {TargetType.military, TargetType.security_forces} or mentioned(Weapon.firearm, scope):
+        return SubEventType.armed_clash
     return sub
 
 

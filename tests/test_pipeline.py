@@ -383,3 +383,16 @@ def test_a_shooting_called_a_drone_strike_becomes_an_attack_on_civilians() -> No
     incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
     assert incident.sub_event_type is SubEventType.attack
     assert incident.event_type is EventType.violence_against_civilians
+
+
+def test_an_unarmed_guess_at_an_air_strike_falls_back_to_the_targets() -> None:
+    text = "Militants stormed an army base near Mopti on Sunday, officials said."
+    event = {"what": "raid on base", "place": "Mopti", "country": "Mali", "when": "Sunday", "quote": text}
+    backend = MockBackend().enqueue(
+        survey(events=[event]),
+        detail(
+            sub_event_type="air_drone_strike", weapons=[], targets=[{"name": "army base", "type": "military"}]
+        ),
+    )
+    incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
+    assert incident.sub_event_type is SubEventType.armed_clash
