@@ -82,12 +82,7 @@ def write_jsonl(path: Path, count: int, tag: str = "") -> Path:
 
 
 def _serve(latency: float, faults: bool) -> None:
-    from summarize.testing import Answer, FakeOpenAIServer, FaultRates, fake_openai
-
-    # The fake answers with two writes (headers, then body); with Nagle's algorithm on the
-    # server socket and delayed ACKs on the client that costs ~40 ms per request. Real
-    # servers set TCP_NODELAY; so does the fake here (see the report).
-    fake_openai._Handler.disable_nagle_algorithm = True
+    from summarize.testing import Answer, FakeOpenAIServer, FaultRates
 
     def respond(request: Mapping[str, Any]) -> Any:
         name = request["tools"][0]["function"]["name"]

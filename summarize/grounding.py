@@ -125,6 +125,16 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
+def _word_around(norm: str, i: int) -> tuple[int, int]:
+    """Start and end of the word that position ``i`` cuts through."""
+    w_start = w_end = i
+    while w_start > 0 and _is_word(norm[w_start - 1]):
+        w_start -= 1
+    while w_end < len(norm) and _is_word(norm[w_end]):
+        w_end += 1
+    return w_start, w_end
+
+
 def _trim_to_words(norm: str, start: int, end: int) -> tuple[int, int]:
     """Snap a fuzzy span to word boundaries.
 
@@ -133,20 +143,10 @@ def _trim_to_words(norm: str, start: int, end: int) -> tuple[int, int]:
     """
     n = len(norm)
     if 0 < start < n and _is_word(norm[start - 1]) and _is_word(norm[start]):
-        w_start = start
-        while w_start > 0 and _is_word(norm[w_start - 1]):
-            w_start -= 1
-        w_end = start
-        while w_end < n and _is_word(norm[w_end]):
-            w_end += 1
+        w_start, w_end = _word_around(norm, start)
         start = w_start if (w_end - start) * 2 >= (w_end - w_start) else w_end
     if 0 < end < n and _is_word(norm[end - 1]) and _is_word(norm[end]):
-        w_start = end
-        while w_start > 0 and _is_word(norm[w_start - 1]):
-            w_start -= 1
-        w_end = end
-        while w_end < n and _is_word(norm[w_end]):
-            w_end += 1
+        w_start, w_end = _word_around(norm, end)
         end = w_end if (end - w_start) * 2 >= (w_end - w_start) else w_start
     while start < end and norm[start] in _EDGE_PUNCT:
         start += 1
