@@ -23,6 +23,9 @@ from .batch import BatchOptions, run_batch
 from .batch_progress import ProgressDisplay
 from .cache import AnswerCache
 from .config import INSTRUCTOR_MODES, Settings
+from .daily import FORMATS as DAILY_FORMATS
+from .daily import DailyOptions, build_daily, write_daily
+from .daily import render as render_daily
 from .errors import SummarizeError
 from .pipeline import Briefer
 from .render import to_json, to_markdown
@@ -251,6 +254,66 @@ def batch(
         sys.exit(130)
     if summary.failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--date",
+    "day",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
+    help="The day to brief (incident date, else publication date). Default: the latest day with incidents.",
+)
+@click.option(
+    "--out",
+    "-o",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE.md, FILE.html (self-contained page) or FILE.json; repeatable. Default: Markdown "
+    "on stdout.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Yesterday's brief.json: mark entries new or follow-up.",
+)
+@click.option("--explain", is_flag=True, help="Show why reports were merged, and what was kept apart.")
+@click.option("--no-model", is_flag=True, help="Write the executive summary without a model.")
+@_with_model_options
+@_reports_errors
+def daily(
+    inputs: tuple[str, ...],
+    day: dt.date | None,
+    outputs: tuple[Path, ...],
+    previous: Path | None,
+    explain: bool,
+    no_model: bool,
+    no_cache: bool,
+    verbose: int,
+    **flags: Any,
+) -> None:
+    """One day's brief from INPUT... (articles, or briefs.jsonl / brief JSON files).
+
+    The same incident reported by several articles becomes one entry citing
+    every source; disagreements on tolls are shown as ranges with who said what.
+    Articles are briefed through the pipeline and its cache.
+    """
+    _setup_logging(verbose)
+    for path in outputs:
+        if path.suffix.lower() not in DAILY_FORMATS:
+            raise click.BadParameter(f"{path}: use .md, .html or .json", param_hint="--out")
+    settings = Settings.resolve(use_cache=not no_cache, **flags)
+    options = DailyOptions(day=day, use_model=not no_model, previous=previous)
+    result = build_daily(inputs, options, settings=settings, progress=lambda msg: click.echo(msg, err=True))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for path in outputs:
+        write_daily(result, path, explain=explain)
+        click.echo(f"wrote {path}", err=True)
+    if not outputs:
+        click.echo(render_daily(result, "md", explain=explain), nl=False)
 
 
 @main.group()
