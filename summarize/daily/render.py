@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
@@ -27,15 +28,19 @@ from ..schema import Location, SubEventType
 from .model import CountRange, DailyBrief, DailyIncident
 
 __all__ = [
+    "BLAME_WORDS",
     "FORMATS",
     "Bar",
     "bars",
     "count_text",
     "entry_title",
+    "macros",
     "render",
     "to_html",
     "to_json",
     "to_markdown",
+    "where_text",
+    "write",
 ]
 
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -55,7 +60,8 @@ def count_text(value: CountRange) -> str:
     return f"{value.low}\u2013{value.high}"
 
 
-def _where(location: Location) -> str:
+def where_text(location: Location) -> str:
+    """Place, region and country, without repeats."""
     parts = [location.place, location.admin1, location.country]
     return ", ".join(dict.fromkeys(p for p in parts if p))
 
@@ -67,7 +73,8 @@ def _safe_url(url: str | None) -> str | None:
     return url if urlsplit(url).scheme in {"http", "https"} else None
 
 
-_BLAME_WORDS = {
+#: How each kind of responsibility is said before the actor's name.
+BLAME_WORDS = {
     "claimed": "claimed by",
     "attributed": "blamed on",
     "suspected": "suspected:",
@@ -106,12 +113,17 @@ def _env() -> SandboxedEnvironment:
     env.filters["label"] = _label
     env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
     env.filters["count"] = count_text
-    env.filters["where"] = _where
+    env.filters["where"] = where_text
     env.filters["safe_url"] = _safe_url
     env.globals["casualties"] = _casualties
     env.globals["bars"] = bars
-    env.globals["blame_words"] = _BLAME_WORDS
+    env.globals["blame_words"] = BLAME_WORDS
     return env
+
+
+def macros(name: str) -> Any:
+    """The macros of a template, callable from Python (the summary written without a model)."""
+    return _env().get_template(name).module
 
 
 def entry_title(sub: SubEventType, location: Location, fatalities: CountRange, injured: CountRange) -> str:

@@ -25,7 +25,7 @@ from ..cache import AnswerCache, cache_key
 from ..errors import BackendError, ModelUnavailable
 from ..prompts import PromptSet
 from .model import DailyIncident, DayTotals, ExecutiveSummary, SummarySentence
-from .render import _env, count_text
+from .render import BLAME_WORDS, count_text, macros, where_text
 
 __all__ = ["SummaryDraft", "SummaryWriter", "fallback_summary"]
 
@@ -78,14 +78,8 @@ def _totals_line(totals: DayTotals) -> str:
 
 
 def _who(entry: DailyIncident) -> str:
-    words = {
-        "claimed": "claimed by",
-        "attributed": "blamed on",
-        "suspected": "suspected:",
-        "denied": "denied by",
-    }
     parts = [
-        f"{words.get(a.responsibility.value, 'named:')} {a.actor} (according to {', '.join(a.sources)})"
+        f"{BLAME_WORDS[a.responsibility.value]} {a.actor} (according to {', '.join(a.sources)})"
         for a in entry.attributions
     ]
     return "; ".join(parts) or "nobody named"
@@ -100,9 +94,7 @@ def _count(name: str, value: Any) -> str:
 
 def facts(entry: DailyIncident) -> str:
     """One entry as a line of data for the model."""
-    where = ", ".join(
-        dict.fromkeys(p for p in (entry.location.place, entry.location.admin1, entry.location.country) if p)
-    )
+    where = where_text(entry.location)
     targets = ", ".join(t.name for t in entry.targets) or "not reported"
     return "; ".join(
         [
@@ -125,17 +117,17 @@ def _schema() -> dict[str, Any]:
 
 def fallback_summary(entries: Sequence[DailyIncident], totals: DayTotals, day: str) -> ExecutiveSummary:
     """A summary written from the entries by template: the day's totals, the worst entries, disagreements."""
-    macros = _env().get_template("daily.summary.j2").module
-    sentences: list[SummarySentence] = []
     if not entries:
         return ExecutiveSummary(sentences=[], written_by="fallback")
-    ids = [e.id for e in entries]
-    sentences.append(SummarySentence(text=str(macros.overview(day, totals)).strip(), incident_ids=ids))  # type: ignore[attr-defined]
+    write = macros("daily.summary.j2")
+    sentences = [
+        SummarySentence(text=str(write.overview(day, totals)).strip(), incident_ids=[e.id for e in entries])
+    ]
     for entry in entries[:3] if len(entries) > 1 else entries:
-        sentences.append(SummarySentence(text=str(macros.entry(entry)).strip(), incident_ids=[entry.id]))  # type: ignore[attr-defined]
+        sentences.append(SummarySentence(text=str(write.entry(entry)).strip(), incident_ids=[entry.id]))
     disputed = [e for e in entries if not e.fatalities.agreed or not e.injured.agreed]
     if disputed:
-        text = str(macros.disputed(disputed)).strip()  # type: ignore[attr-defined]
+        text = str(write.disputed(disputed)).strip()
         sentences.append(SummarySentence(text=text, incident_ids=[e.id for e in disputed]))
     return ExecutiveSummary(sentences=sentences, written_by="fallback")
 
