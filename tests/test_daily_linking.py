@@ -315,3 +315,24 @@ def test_pairwise_scores_count_pairs_of_labelled_reports() -> None:
     assert (scores.true_pairs, scores.predicted_pairs, scores.gold_pairs) == (1, 2, 3)
     assert scores.precision == pytest.approx(0.5)
     assert scores.recall == pytest.approx(1 / 3)
+
+
+def test_a_name_in_different_roles_still_links_two_reports_of_one_event() -> None:
+    """A small model may make the victim an actor; the shared name still identifies the event."""
+    bombing = incident(
+        "a", place="San Salvador", country="El Salvador", targets=(("FENASTRAS building", TargetType.other),)
+    )
+    bombing = bombing.model_copy(update={"perpetrators": ["Febe Elizabeth Velasquez"]})
+    death = incident(
+        "b",
+        place="San Salvador",
+        country="El Salvador",
+        sub=SubEventType.disrupted_weapons_use,
+        targets=(("Febe Elizabeth Velazquez", TargetType.civilians),),
+    )
+    verdict = compare(
+        *(LinkItem.of_report(r) for r in reports_of([brief("a", bombing), brief("b", death)])[0]),
+        LinkOptions(),
+    )
+    assert verdict.score is not None
+    assert any("different roles" in reason for reason in verdict.reasons)

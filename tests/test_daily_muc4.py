@@ -68,21 +68,15 @@ def test_linking_precision_and_recall_on_key_derived_incidents() -> None:
 
 
 @pytest.mark.slow
-def test_jesuit_killing_reports_briefed_by_the_model_become_one_entry(tmp_path: Path) -> None:
-    """Three messages of 16 Nov 1989 on the killing at the UCA, and one on a battle the same day."""
+def test_reports_briefed_by_the_model_are_linked(tmp_path: Path) -> None:
+    """Three messages of 31 Oct 1989: two on the FENASTRAS bombing, one on the COMADRES bombing."""
     folder = tmp_path / "articles"
-    write_articles(["DEV-MUC3-0769", "TST3-MUC4-0060", "DEV-MUC3-0768", "DEV-MUC3-0758"], folder)
+    write_articles(["DEV-MUC3-0622", "DEV-MUC3-0623", "DEV-MUC3-0619"], folder)
     day = build_daily(
-        [folder], DailyOptions(day=dt.date(1989, 11, 16), use_model=False), settings=Settings.resolve()
+        [folder], DailyOptions(day=dt.date(1989, 10, 31), use_model=False), settings=Settings.resolve()
     )
-    titles = [{s.title for s in e.sources} for e in day.incidents]
-    print(titles)
-    jesuit_sources = {
-        "DEV-MUC3-0769 (AFP)",
-        "TST3-MUC4-0060 (RADIO VENCEREMOS)",
-        "DEV-MUC3-0768 (DOMESTIC SERVICE)",
-    }
-    assert any(len(sources & jesuit_sources) >= 2 for sources in titles)
-    assert not any(
-        sources & jesuit_sources and "DEV-MUC3-0758 (RADIO VENCEREMOS)" in sources for sources in titles
-    )
+    sources = [{s.title for s in e.sources} for e in day.incidents]
+    print(sources)
+    fenastras = {"DEV-MUC3-0622 (ACAN-EFE)", "DEV-MUC3-0623 (ACAN-EFE)"}
+    assert fenastras in sources
+    assert not any("DEV-MUC3-0619 (RADIO CADENA YSKL)" in s and s & fenastras for s in sources)

@@ -100,6 +100,10 @@ def _totals(entries: Sequence[DailyIncident]) -> DayTotals:
     )
 
 
+def _entries(n: int) -> str:
+    return f"{n} entry has" if n == 1 else f"{n} entries have"
+
+
 def _latest_day(reports: Sequence[Reported]) -> dt.date | None:
     return max((r.day for r in reports), default=None)
 
@@ -141,16 +145,16 @@ def daily_from_briefs(
     by_publication = sum(e.date_basis == "publication" for e in entries)
     if by_publication:
         notes.append(
-            f"{by_publication} entr{'y has' if by_publication == 1 else 'ies have'} no date in any source "
-            "and are filed under the articles' publication date"
+            f"{_entries(by_publication)} no date in any source and {'is' if by_publication == 1 else 'are'} "
+            "filed under the articles' publication date"
         )
     mixed = sum(
         any(s.date_basis == "publication" for s in e.sources) and e.date_basis == "reported" for e in entries
     )
     if mixed:
         notes.append(
-            f"{mixed} entr{'y joins' if mixed == 1 else 'ies join'} reports without a date of their own "
-            "(filed by publication date) to reports that date the incident"
+            f"{_entries(mixed)} reports without a date of their own (filed by publication date) joined "
+            "to reports that date the incident"
         )
     if undated:
         notes.append(f"{undated} incident(s) with neither an incident nor a publication date were left out")

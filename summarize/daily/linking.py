@@ -14,7 +14,8 @@ place                           same place +2, one inside the other +1 (a place 
 sub-event type                  the same +1
 targets                         the same named target +2, similar +1, the same generic
                                 one ("civilians", "a bus") +0.5, different -0.5 to -1.5,
-                                two different named people -2.5
+                                two different named people -2.5; a name that is a target
+                                in one report and an actor in the other +1.5
 actors (perpetrators, claims)   the same +1, different -0.5 (sources often disagree)
 tolls                           the same +1, close +0.5, far apart -1
 wording of the evidence quotes  rare words shared (tf-idf cosine) up to +1.5, none -0.5
@@ -163,7 +164,10 @@ _GENERIC = frozenset(
     citizen citizens student students journalist journalists priest priests passenger passengers
     residence residences house houses home homes office offices building buildings headquarters
     facility facilities installation installations vehicle vehicles bus buses car cars station
-    property properties post posts patrol patrols unit units
+    property properties post posts patrol patrols unit units union unions organization organizations
+    organisation organisations committee committees federation federations party parties company
+    companies school schools hospital hospitals church churches mosque mosques market markets
+    university universities embassy embassies ministry ministries base bases camp camps
     """.split()  # noqa: SIM905
 )
 
@@ -187,6 +191,7 @@ def _names(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _country(code: str | None, name: str | None) -> str | None:
+    """The ISO code (upper case), else the name as written (folded, lower case)."""
     return code or country_code(name) or _fold(name)
 
 
@@ -213,8 +218,15 @@ def _generic(name: str) -> bool:
     return all(word in _GENERIC or f"{word}s" in _GENERIC or word.isdigit() for word in name.split())
 
 
+def _specific(name: str) -> str:
+    """A name without its generic words: "fenastras building" -> "fenastras" (itself if all generic)."""
+    words = [w for w in name.split() if not _generic(w)]
+    return " ".join(words) or name
+
+
 def _similar(a: str, b: str) -> float:
-    return float(fuzz.token_set_ratio(a, b))
+    """How alike two names are (0-100), on their specific words when both have some."""
+    return float(max(fuzz.token_set_ratio(a, b), fuzz.ratio(_specific(a), _specific(b))))
 
 
 def _best(names_a: Sequence[str], names_b: Sequence[str]) -> tuple[float, str, str]:
@@ -246,11 +258,19 @@ def _place_name(text: str) -> str:
     return " ".join(words) or text
 
 
+def _is_code(country: str) -> bool:
+    """An ISO code (upper case) rather than a name that is no country."""
+    return country.isupper()
+
+
 def _hierarchy(item: LinkItem) -> list[str]:
-    """The item's place names, most specific first: "Zacamil, San Salvador" and the region."""
+    """The item's place names, most specific first: "Zacamil, San Salvador", then the region, and a
+    "country" that is no country (a model writing the capital there) as the widest place."""
     parts = [_place_name(p.strip()) for p in (item.place or "").split(",") if p.strip()]
     if item.admin1:
         parts.append(_place_name(item.admin1))
+    if item.country and not _is_code(item.country):
+        parts.append(_place_name(item.country))
     return list(dict.fromkeys(parts))
 
 
@@ -298,6 +318,17 @@ def _targets(a: LinkItem, b: LinkItem) -> tuple[float, str, bool]:
     return -1.5, f"different targets ({x!r}, {y!r}) -1.5", False
 
 
+def _crossed_roles(a: LinkItem, b: LinkItem) -> str | None:
+    """A named person or group that one report makes a target and the other an actor (a small
+    model mixes up roles; the name still identifies the event)."""
+    for targets, actors in ((a.targets, b.actors), (b.targets, a.actors)):
+        for x in targets:
+            for y in actors:
+                if not (_generic(x) or _generic(y)) and fuzz.token_sort_ratio(x, y) >= 90:
+                    return f"the same named party in both, in different roles ({x!r} ~ {y!r}) +1.5"
+    return None
+
+
 def _actors(a: LinkItem, b: LinkItem) -> tuple[float, str]:
     if not a.actors or not b.actors:
         return 0.0, "actors not named by one report +0"
@@ -332,10 +363,14 @@ def compare(a: LinkItem, b: LinkItem, options: LinkOptions, idf: dict[str, float
     if gap > tolerance:
         how = "both dated by their articles" if a.precise and b.precise else "allowing for imprecise dates"
         return Verdict(None, ruled_out=f"dates {a.day} and {b.day} are {gap} day(s) apart ({how})")
-    if a.country and b.country and a.country != b.country:
-        return Verdict(None, ruled_out=f"different countries ({a.country}, {b.country})")
     score = 0.0
     reasons: list[str] = []
+    if a.country and b.country and a.country != b.country:
+        if _is_code(a.country) and _is_code(b.country):
+            return Verdict(None, ruled_out=f"different countries ({a.country}, {b.country})")
+        if _is_code(a.country) == _is_code(b.country):  # two names, no country among them
+            score -= 1.0
+            reasons.append(f"countries written differently ({a.country!r}, {b.country!r}) -1")
     if gap == 0 and a.precise and b.precise:
         score += 0.5
         reasons.append(f"both dated {a.day} by their articles +0.5")
@@ -345,6 +380,8 @@ def compare(a: LinkItem, b: LinkItem, options: LinkOptions, idf: dict[str, float
         score -= 0.5
         reasons.append(f"a day apart ({a.day}, {b.day}), allowed for an imprecise date -0.5")
     target_score, target_reason, same_target = _targets(a, b)
+    if not same_target and (crossed := _crossed_roles(a, b)) is not None:
+        target_score, target_reason, same_target = 1.5, crossed, True
     if a.event_type != b.event_type:
         if not same_target:
             return Verdict(

@@ -115,6 +115,7 @@ def _env() -> SandboxedEnvironment:
     env.filters["count"] = count_text
     env.filters["where"] = where_text
     env.filters["safe_url"] = _safe_url
+    env.filters["oneline"] = lambda text: " ".join(str(text).split())
     env.globals["casualties"] = _casualties
     env.globals["bars"] = bars
     env.globals["blame_words"] = BLAME_WORDS
