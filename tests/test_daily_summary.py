@@ -39,6 +39,11 @@ def test_model_sentences_are_kept_only_with_existing_ids_and_supported_numbers(t
                 {"text": "A bombing in Herat killed 2 people at a mosque.", "incident_ids": ["I2"]},
                 {"text": "An attack in Kandahar killed 40 people.", "incident_ids": ["I9"]},
                 {"text": "The Herat attack killed 12 worshippers.", "incident_ids": ["I2"]},
+                {"text": "Kabul was hit. The blast, a suicide attack on the minis", "incident_ids": ["I1"]},
+                {
+                    "text": "The Herat attack, a bombing of a mosque in the west of the",
+                    "incident_ids": ["I2"],
+                },
             ]
         }
     )
@@ -49,9 +54,11 @@ def test_model_sentences_are_kept_only_with_existing_ids_and_supported_numbers(t
     assert [(s.text, s.incident_ids) for s in summary.sentences] == [
         ("A suicide bombing in Kabul killed 8 people and injured 25 to 34.", ["I1"]),
         ("A bombing in Herat killed 2 people at a mosque.", ["I2"]),
+        ("Kabul was hit.", ["I1"]),  # cut off by the length limit: its unfinished tail is dropped
     ]
-    assert len(summary.dropped) == 2
+    assert len(summary.dropped) == 3
     assert "I9" in summary.dropped[0] and "12" in summary.dropped[1]
+    assert "not a complete sentence" in summary.dropped[2]
     assert any("dropped" in note for note in day.notes)
     messages, response_model = backend.calls[0]
     assert response_model is SummaryDraft

@@ -416,7 +416,7 @@ def _wording(a: LinkItem, b: LinkItem, idf: dict[str, float] | None) -> tuple[fl
 
     shared = a.words & b.words
     cosine = sum(weight.get(w, 1.0) ** 2 for w in shared) / (norm(a.words) * norm(b.words))
-    top = sorted(shared, key=lambda w: -weight.get(w, 1.0))[:4]
+    top = sorted(shared, key=lambda w: (-weight.get(w, 1.0), w))[:4]
     if cosine >= 0.5:
         return 1.5, f"evidence quotes share rare words ({', '.join(top)}; cosine {cosine:.2f}) +1.5"
     if cosine >= 0.25:

@@ -44,6 +44,12 @@ def load_previous(path: Path) -> DailyBrief:
         ) from exc
 
 
+def _supports(reason: str) -> bool:
+    """A reason that counts for the link ("same place (...) +2"), not against it or neutral."""
+    last = reason.rsplit(" ", 1)[-1]
+    return last.startswith("+") and last != "+0"
+
+
 def _imprecise(item: LinkItem) -> LinkItem:
     return replace(item, precise=False)
 
@@ -68,7 +74,7 @@ def mark_follow_ups(
             verdict = compare(item, prev_item, options)
             score = verdict.score
             if score is not None and score >= options.threshold and (best is None or score > best[0]):
-                why = "; ".join(r for r in verdict.reasons if not r.endswith("+0"))
+                why = "; ".join(r for r in verdict.reasons if _supports(r))
                 best = (score, prev, why or f"link score {score}")
         if best is None:
             entry.status = "new"

@@ -58,6 +58,7 @@ class SummaryDraft(_Lean):
 
 
 _NUMBER = re.compile(r"\d[\d,]*")
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s|$)")
 _CITATION = re.compile(r"\s*[\[(]\s*(?:incidents?\s*)?I\d+(?:\s*(?:,|and|&)\s*I\d+)*\s*[\])]", re.IGNORECASE)
 _ID = re.compile(r"^\W*I?\s*(\d{1,3})\W*$", re.IGNORECASE)
 
@@ -206,6 +207,13 @@ class SummaryWriter:
         return summary
 
 
+def _complete(text: str) -> str:
+    """The text up to its last complete sentence: an answer cut off by the length limit loses its
+    unfinished tail ("The third incident, a i")."""
+    ends = list(_SENTENCE_END.finditer(text))
+    return text[: ends[-1].end()].strip() if ends else ""
+
+
 def _repair_id(raw: str) -> str | None:
     found = _ID.match(raw.strip())
     return f"I{int(found.group(1))}" if found else None
@@ -219,7 +227,10 @@ def check_draft(draft: SummaryDraft, entries: Sequence[DailyIncident], totals: D
     dropped: list[str] = []
     seen: set[str] = set()
     for sentence in draft.sentences:
-        text = " ".join(_CITATION.sub("", sentence.text).split())
+        text = _complete(" ".join(_CITATION.sub("", sentence.text).split()))
+        if not text:
+            dropped.append(f"{sentence.text!r} is not a complete sentence")
+            continue
         ids = list(dict.fromkeys(i for raw in sentence.incident_ids if (i := _repair_id(raw)) in by_id))
         if not ids:
             dropped.append(f"{text!r} cites no existing incident ({', '.join(sentence.incident_ids)})")
