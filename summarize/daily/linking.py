@@ -72,6 +72,8 @@ class LinkItem:
     """What linking looks at in one report, normalised for comparison."""
 
     key: str
+    #: how a reader knows the report: its source and the incident's number there
+    label: str
     article: str
     day: dt.date
     precise: bool
@@ -94,6 +96,7 @@ class LinkItem:
         inc = report.incident
         return cls(
             key=inc.id,
+            label=f"{report.label} #{inc.id.rsplit('#', 1)[-1]}",
             article=report.article.id,
             day=report.day,
             precise=report.precise,
@@ -116,6 +119,7 @@ class LinkItem:
         """A daily brief's merged entry (to compare one day's entries with the previous day's)."""
         return cls(
             key=key,
+            label=f"{entry.id} of {entry.date}",
             article=key,
             day=entry.date,
             precise=entry.date_basis == "reported",
@@ -522,7 +526,14 @@ def link(items: Sequence[LinkItem], options: LinkOptions | None = None) -> Linki
         v = verdict(i, j)
         links[ri] += [
             *links.pop(rj),
-            LinkExplanation(a=items[i].key, b=items[j].key, score=v.score or 0.0, reasons=list(v.reasons)),
+            LinkExplanation(
+                a=items[i].key,
+                b=items[j].key,
+                a_source=items[i].label,
+                b_source=items[j].label,
+                score=v.score or 0.0,
+                reasons=list(v.reasons),
+            ),
         ]
     roots = sorted({find(k) for k in range(len(items))})
     groups = [sorted(members[r]) for r in roots]
@@ -553,7 +564,9 @@ def _near_misses(
             reason = "the same article reports them as two incidents"
         else:
             continue
-        misses.append(NearMiss(a=a.key, b=b.key, score=v.score, reason=reason))
+        misses.append(
+            NearMiss(a=a.key, b=b.key, a_source=a.label, b_source=b.label, score=v.score, reason=reason)
+        )
     return misses
 
 

@@ -97,6 +97,8 @@ class LinkExplanation(_Strict):
 
     a: str = Field(description="Incident id of one report.")
     b: str = Field(description="Incident id of the other.")
+    a_source: str = Field(default="", description="The first report as a reader knows it (source, #n).")
+    b_source: str = Field(default="", description="The second report as a reader knows it.")
     score: float = Field(description="Link score; reports link at or above the threshold.")
     reasons: list[str] = Field(description="Each piece of evidence and what it added to the score.")
 
@@ -106,6 +108,8 @@ class NearMiss(_Strict):
 
     a: str
     b: str
+    a_source: str = ""
+    b_source: str = ""
     score: float | None = Field(description="Link score, null when a hard rule ruled the pair out.")
     reason: str
 
