@@ -109,16 +109,21 @@ _DELIMITER = re.compile(r"</?\s*article\s*>", re.IGNORECASE)
 # Sentences that address the model rather than the reader. A 1.5B model obeys "output an
 # empty list" even when told that the article is data, so the model sees a marker instead;
 # the brief (summary, quotes, offsets) still uses the article's own text.
-_ADDRESSED_TO_MODEL = re.compile(
-    r"[^.!?\n]*\b(?:"
+_ADDRESSING = (
+    r"\b(?:"
     r"(?:ignore|disregard|forget|override)\b[^.!?\n]{0,25}"
     r"\b(?:previous|prior|above|earlier|all|any|your|these|system)\b[^.!?\n]{0,15}"
     r"\b(?:instructions?|prompts?|rules|directions)"
     r"|(?:output|return|respond|reply|answer|print)\b[^.!?\n]{0,30}\b(?:empty|nothing|no incidents?|\[\])"
     r"|you are now\b|new instructions?\s*:|system prompt"
-    r")[^.!?\n]*[.!?]?",
-    re.IGNORECASE,
+    r")"
 )
+# The whole sentence around such words. Searched for directly, its leading ``[^.!?\n]*``
+# is tried at every position of every sentence (~17 ms on a 2,500-character article, per
+# call); ``_mask_addressed`` finds the words first and matches the sentence from its start.
+_ADDRESSED_TO_MODEL = re.compile(r"[^.!?\n]*" + _ADDRESSING + r"[^.!?\n]*[.!?]?", re.IGNORECASE)
+_ADDRESSING_WORDS = re.compile(_ADDRESSING, re.IGNORECASE)
+_SENTENCE_ENDS = ".!?\n"
 _MARKER = "[text addressed to an AI assistant, not news: omitted]"
 
 
@@ -129,5 +134,28 @@ def _for_model(text: None) -> None: ...
 def _for_model(text: str | None) -> str | None:
     if text is None:
         return None
-    text = _ADDRESSED_TO_MODEL.sub(_MARKER, text)
+    text = _mask_addressed(text)
     return _DELIMITER.sub("(article)", text.translate(_DOUBLE_QUOTES))
+
+
+def _mask_addressed(text: str) -> str:
+    """``_ADDRESSED_TO_MODEL.sub(_MARKER, text)``, in time linear in the text.
+
+    Every match of the sentence pattern contains a match of its words, and the
+    leftmost one starts where the sentence of the leftmost words starts (its
+    lead cannot cross a sentence end), so matching the sentence pattern there
+    gives the very match that ``sub`` would find.
+    """
+    pieces: list[str] = []
+    pos = 0
+    while (words := _ADDRESSING_WORDS.search(text, pos)) is not None:
+        start = words.start()
+        while start > pos and text[start - 1] not in _SENTENCE_ENDS:
+            start -= 1
+        sentence = _ADDRESSED_TO_MODEL.match(text, start)
+        if sentence is None:  # cannot happen (see above); keep the text rather than loop
+            break
+        pieces += (text[pos:start], _MARKER)
+        pos = sentence.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
