@@ -77,6 +77,8 @@ SUMMARY = "summary.json"
 RUNS = "runs.json"
 
 _TICK_S = 0.1
+# At most this many lines per write and fsync of briefs.jsonl.
+_GROUP = 256
 
 
 @dataclass(frozen=True)
@@ -373,7 +375,7 @@ class _Run:
         ]
         for worker in workers:
             worker.start()
-        window = 2 * self.concurrency
+        window = 2 * self.concurrency + 32
         items = iter_articles(sources, max_bytes=self.options.max_input_bytes, exclude=exclude)
         exhausted = False
         with (
@@ -393,9 +395,19 @@ class _Run:
                 try:
                     outcome = self.results.get(timeout=_TICK_S)
                 except queue.Empty:
+                    errors.commit()
                     self._report()
                     continue
-                self._record(outcome, done, briefs, errors)
+                ready = [outcome]  # group commit: this outcome and every other one ready now
+                while len(ready) < _GROUP:
+                    try:
+                        ready.append(self.results.get_nowait())
+                    except queue.Empty:
+                        break
+                for outcome in ready:
+                    self._record(outcome, done, briefs, errors)
+                briefs.commit()
+                errors.commit()
             for _ in workers:
                 self.work.put(None)
             self.abandon.set()  # workers still busy drop their article instead of taking another

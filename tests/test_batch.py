@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from summarize.acled_csv import COLUMNS
 from summarize.backends.base import Completion, Message, Usage
 from summarize.batch import BatchOptions, run_batch
-from summarize.batch_output import repair_tail
+from summarize.batch_output import JsonlAppender, repair_tail
 from summarize.batch_progress import ProgressDisplay
 from summarize.batch_summary import BatchProgress
 from summarize.cli import main
@@ -248,6 +248,61 @@ def test_repair_tail_on_a_file_with_no_complete_line(tmp_path: Path) -> None:
     path.write_bytes(b'{"schema_version": "inc')
     assert repair_tail(path) == 23
     assert path.read_bytes() == b""
+
+
+def test_group_commit_appends_whole_lines_only_when_committed(tmp_path: Path) -> None:
+    path = tmp_path / "briefs.jsonl"
+    with JsonlAppender(path) as out:
+        out.append(b'{"n":1}\n')
+        out.append_json({"n": 2})
+        assert path.read_bytes() == b""  # queued, not written
+        assert out.commit() == 2
+        assert path.read_bytes() == b'{"n":1}\n{"n":2}\n'
+        assert out.commit() == 0
+        for bad in (b'{"n":3}', b'{"n":3}\n{"n":4}\n'):
+            with pytest.raises(ValueError, match="exactly one line"):
+                out.append(bad)
+        out.append(b'{"n":5}\n')
+    assert path.read_bytes().endswith(b'{"n":2}\n{"n":5}\n')  # close commits what is queued
+
+
+_COMMITTER = """
+import os, sys
+from pathlib import Path
+from summarize.batch_output import JsonlAppender
+out = JsonlAppender(Path(sys.argv[1]))
+n = 0
+while True:
+    for _ in range(1 + n % 7):
+        out.append_json({"n": n, "pad": "x" * (n * 7919 % 200_000)})
+        n += 1
+    out.commit()
+    print(n, flush=True)
+"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kill_9_during_group_commits_leaves_whole_lines_and_loses_nothing_committed(
+    tmp_path: Path, seed: int
+) -> None:
+    path = tmp_path / "briefs.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _COMMITTER, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert process.stdout is not None
+    committed = 0
+    for _ in range(20 + 15 * seed):
+        committed = int(process.stdout.readline())
+    time.sleep(0.001 * seed)  # anywhere in the next group, mid-write included
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    committed = max([committed, *(int(line) for line in process.stdout.read().split())])
+
+    repair_tail(path)
+    numbers = [json.loads(line)["n"] for line in path.read_bytes().splitlines()]
+    assert numbers == list(range(len(numbers)))  # every line whole, none twice, no gap
+    assert len(numbers) >= committed  # nothing reported committed is lost
 
 
 def python_m_batch(*args: str) -> subprocess.Popen[str]:
