@@ -19,6 +19,10 @@ Why it looks the way it does:
   fingerprint. Lines from ``offset_k`` up to ``offset_k+1`` belong to run *k*.
   It is replaced atomically (temp file, fsync, rename) *before* the run
   appends its first line, so every line always has a known configuration.
+* One batch at a time per output directory: two writers would each trust a
+  ledger the other is changing. ``OutputLock`` holds an exclusive ``flock`` on
+  ``.batch.lock`` there for the whole run; the kernel drops it when the process
+  dies, so a killed run never leaves it stuck.
 * Loading the ledger streams the file and keeps only a set of done keys
   (64-bit integers from the content id), never the briefs.
 """
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import logging
 import os
@@ -39,7 +44,9 @@ from typing import Any
 from .errors import ConfigError
 
 __all__ = [
+    "LOCK",
     "JsonlAppender",
+    "OutputLock",
     "RunLog",
     "atomic_write_text",
     "done_key",
@@ -51,6 +58,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _CHUNK = 1 << 16
+
+LOCK = ".batch.lock"
 # A brief serialised by pydantic starts with its schema version and then the article id.
 _ARTICLE_ID = re.compile(rb'"article":\{"id":"([^"]+)"')
 
@@ -113,6 +122,33 @@ def repair_tail(path: Path) -> int:
         "removed a partial last line (%d bytes) from %s, left by an interrupted run", size - end, path
     )
     return size - end
+
+
+class OutputLock:
+    """An exclusive lock on an output directory while a batch writes there (``ConfigError`` if taken)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / LOCK
+        self._fd = -1
+
+    def __enter__(self) -> OutputLock:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConfigError(
+                f"another batch is writing to {self.path.parent}; wait for it to end or choose another "
+                "output directory",
+                path=str(self.path.parent),
+            ) from None
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # releases the lock
+            self._fd = -1
 
 
 class JsonlAppender:

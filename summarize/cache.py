@@ -129,6 +129,10 @@ class AnswerCache:
                 f"cannot use cache directory {directory}: {exc.strerror or exc}", path=str(directory)
             ) from exc
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as its directory: a copy opens its own connection to the same cache."""
+        return (type(self), (self.directory,))
+
     def get(self, key: str) -> dict[str, Any] | None:
         raw = self._cache.get(key)
         if raw is None:

@@ -192,6 +192,13 @@ def brief(
     help="Articles briefed at once (the embedded model always runs one).",
 )
 @click.option(
+    "--processes",
+    "-P",
+    type=click.IntRange(1, 256),
+    help="Processes sharing the concurrency, for a CPU-bound client "
+    "[default: one per 16 of concurrency, at most one per CPU].",
+)
+@click.option(
     "--rpm", type=click.FloatRange(0, min_open=True), help="Client-side limit: requests per minute."
 )
 @click.option("--tpm", type=click.FloatRange(0, min_open=True), help="Client-side limit: tokens per minute.")
@@ -216,6 +223,7 @@ def batch(
     out_dir: Path,
     fmt: str,
     concurrency: int,
+    processes: int | None,
     rpm: float | None,
     tpm: float | None,
     prices: Path | None,
@@ -237,6 +245,7 @@ def batch(
     settings = Settings.resolve(use_cache=not no_cache, strict_grounding=strict_grounding, **flags)
     options = BatchOptions(
         concurrency=concurrency,
+        processes=processes,  # None: one per 16 of concurrency, at most one per CPU
         rpm=rpm,
         tpm=tpm,
         csv=fmt == "csv",

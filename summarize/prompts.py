@@ -56,6 +56,10 @@ class PromptSet:
             lstrip_blocks=True,
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as its directory (a worker process renders the same templates)."""
+        return (type(self), (self.directory,))
+
     @cached_property
     def version(self) -> str:
         """A short hash of every template file (name and bytes)."""

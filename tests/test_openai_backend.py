@@ -374,3 +374,19 @@ def test_prepared_classes_skip_the_async_validator_walk_others_do_not(
         backend.complete(MESSAGES, Checked)  # refused as instructor refuses it, every time
     with pytest.raises(ValueError, match="async validators are not supported"):
         backend.complete(MESSAGES, Checked)
+
+
+def test_backend_pickles_as_its_settings_and_opens_its_own_client(
+    server: FakeOpenAIServer, make: Make
+) -> None:
+    server.default = always(Answer(GOOD))
+    backend = make(server, model=None)  # the served model is detected once, then travels with the copy
+    copy = pickle.loads(pickle.dumps(backend))
+    try:
+        assert copy.identity() == backend.identity() and copy is not backend
+        assert copy.complete(MESSAGES, Brief).value.victim == "Acme Corp"
+        backend.close()
+        assert copy.complete(MESSAGES, Brief).value.records == 1200  # its own connection pool
+    finally:
+        copy.close()
+    assert sum(1 for r in server.requests if r.get("model")) == 2

@@ -26,6 +26,7 @@ Why it looks the way it does:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -246,6 +247,10 @@ class OpenAIBackend:
         if not self._closed.is_set():
             self._closed.set()
             self._client.close()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as its settings (the served model resolved): a copy opens its own connections."""
+        return (type(self), (dataclasses.replace(self._settings, model=self._model),))
 
     def __repr__(self) -> str:
         return (
