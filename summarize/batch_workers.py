@@ -373,4 +373,7 @@ def serve(spec: WorkerSpec, tasks: _Queue, results: _Queue, lifeline: _Lifeline)
             os._exit(0)
         threads = [thread for thread in threads if thread.is_alive()]
     log.debug("worker process %d done: %d article(s)", spec.index, counted.count)
-    own.close()
+    try:
+        own.close()
+    except Exception as exc:  # every article is already handed back; say it and end quietly
+        log.warning("worker process %d could not close its briefer: %s", spec.index, exc)

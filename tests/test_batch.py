@@ -698,3 +698,16 @@ def test_gate_limits_briefs_at_once_and_moves_with_worker_processes() -> None:
     for thread in threads:
         thread.join(5)
     assert most[0] == 3 and gate.active == 0 and gate.limit == 1
+
+
+def test_an_fsync_failure_is_not_swallowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    out = JsonlAppender(tmp_path / "briefs.jsonl")
+    out.append(b'{"n":1}\n')
+    out.commit()  # written; the background fsync fails
+    with pytest.raises(OSError, match="Input/output"):
+        out.close()
+    assert (tmp_path / "briefs.jsonl").read_bytes() == b'{"n":1}\n'
