@@ -54,6 +54,7 @@ class PromptSet:
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # ``version`` hashed the files once; a reload would render something else
         )
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -47,6 +47,7 @@ def _env() -> SandboxedEnvironment:
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # shipped with the package: no stat() of every template on every render
     )
     env.globals["casualties"] = _casualties
     env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
