@@ -213,17 +213,26 @@ class CannedBriefer(Briefer):
         return self._canned.model_copy(update={"article": meta})
 
 
+def _peak_rss_kib() -> int:
+    """This process's peak RSS. Not ``ru_maxrss``: Linux carries that over ``exec`` from the forked copy
+    of the parent, so a child of a big benchmark process would report the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _rss_child(records: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = write_jsonl(Path(tmp) / "in.jsonl", records)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = _peak_rss_kib()
         summary = run_batch(
             [source],
             Path(tmp) / "out",
             briefer=CannedBriefer(),
             options=BatchOptions(concurrency=8, durable=False),
         )
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = _peak_rss_kib()
     print(json.dumps({"ok": summary.ok, "before_kib": before, "peak_kib": peak, "wall_s": summary.wall_s}))
 
 
