@@ -4,9 +4,10 @@ Keys and responses share one format (``template-doc-part1.v7`` section 4): numbe
 one filler per line, continuation lines for further fillers. Keys add notation responses may not
 use: ``/`` between alternative fills, ``?`` before an optional filler, ``(OPTIONAL)`` after an
 optional template's number, and parentheses around an alternative that itself contains ``/`` or
-``-``. Responses from 1992 bend the layout (tabs, unindented continuation lines, ``;`` comment
-lines, a message split over several blocks), so the parser keys on slot numbers and names, not
-on columns.
+``-``. Responses from 1992 bend the layout (tabs, ``;`` comment lines, separator lines, a message
+split over several blocks), so the parser keys on slot numbers and names, not on columns. As the
+official scorer did, it takes a further filler only from an indented line right under the slot's
+first line: an unindented line, or one after a blank line, is not part of the slot.
 
 Values are kept as text (dates, locations, numbers, set items, strings); interpreting them is
 the scorer's job, so a response the scorer cannot read still parses and simply scores wrong.
@@ -230,11 +231,16 @@ def _blocks(lines: Iterable[str]) -> Iterator[_Block]:
     current = -1
     for raw in lines:
         line = raw.rstrip()
-        if not line.strip() or line.lstrip().startswith(";"):
+        if not line.strip():
+            current = -1  # a blank line ends the slot: nothing after it continues the slot
+            continue
+        if line.lstrip().startswith(";"):
             continue
         found = _SLOT_LINE.match(line)
         if found is None:
-            if block is not None and current > 1:
+            # A further filler is a line indented under the first; the 1992 scorer ignored
+            # unindented lines (MITRE's), and so do we.
+            if block is not None and current > 1 and line[0].isspace():
                 block.add(current, line.strip())
             continue
         number, fill = int(found["number"]), (found["fill"] or "").strip()
