@@ -51,6 +51,9 @@ RESPONSE = """\
 9.  PERP: INDIVIDUAL ID             "SOLDIERS"
 \t\t\t\t    "MEN"
 MEN IN UNIFORM
+24. HUM TGT: TOTAL NUMBER           -
+
+                                    * * *
 
 0.  MESSAGE: ID                     TST4-MUC4-0001
 1.  MESSAGE: TEMPLATE               2
@@ -113,15 +116,19 @@ def test_null_inapplicable_and_left_out_slots() -> None:
     assert template.slot(12).name == "PHYS TGT: ID"
 
 
-def test_responses_comments_tabs_unindented_lines_and_split_messages() -> None:
+def test_responses_comments_tabs_and_split_messages() -> None:
     (message,) = parse_templates(RESPONSE).values()
     assert [template.number for template in message.templates] == [1, 2]
     fillers = message.templates[0].slot(9).fillers
-    assert [filler.values[0] for filler in fillers] == [
-        Value("SOLDIERS", quoted=True),
-        Value("MEN", quoted=True),
-        Value("MEN IN UNIFORM"),
-    ]
+    expected = [Value("SOLDIERS", quoted=True), Value("MEN", quoted=True)]
+    assert [filler.values[0] for filler in fillers] == expected
+
+
+def test_unindented_lines_and_lines_after_a_blank_are_not_fillers() -> None:
+    # The official scorer ignored MITRE's unindented continuation lines and UMICH's separators.
+    (message,) = parse_templates(RESPONSE).values()
+    assert all("UNIFORM" not in str(filler) for filler in message.templates[0].slot(9).fillers)
+    assert message.templates[0].slot(24).state is State.NULL
 
 
 def test_a_location_colon_is_not_a_tag_but_a_set_fill_colon_is() -> None:
