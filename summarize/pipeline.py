@@ -98,6 +98,10 @@ class Briefer:
 
     # -- model calls -----------------------------------------------------------------------------
 
+    def ask(self, messages: Sequence[Message], model: type[T]) -> T:
+        """One structured answer through this briefer's backend and cache (for tasks beside briefing)."""
+        return self._ask(messages, model, _Tally())
+
     def _ask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
         key = cache_key(
             {
@@ -193,7 +197,7 @@ class Briefer:
                 prompt_version=self.prompts.version,
                 schema_version=SCHEMA_VERSION,
                 created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                usage=TokenUsage(**asdict(tally.usage)),
+                usage=TokenUsage(**asdict(tally.usage), requests=tally.calls),
                 cache_hit=tally.calls > 0 and tally.hits == tally.calls,
                 elapsed_s=round(time.monotonic() - started, 3),
             ),
