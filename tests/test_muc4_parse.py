@@ -183,3 +183,48 @@ def test_every_development_key_parses() -> None:
     counts = [read_templates(path) for path in keys]
     assert all(len(messages) == 100 for messages in counts)
     assert sum(len(message.templates) for messages in counts for message in messages.values()) == 1114
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "values", "refs"),
+    [
+        ("GUN: -", 7, ["GUN"], ["-"]),
+        (
+            '(POSSIBLE / ACQUITTED): "MEDELLIN DRUG CARTEL" / "DRUG CARTEL"',
+            11,
+            ["POSSIBLE", "ACQUITTED"],
+            ["MEDELLIN DRUG CARTEL", "DRUG CARTEL"],
+        ),
+        (
+            'POSSIBLE/SUSPECTED OR ACCUSED: "ARMED FORCES"/"MILITARY"',
+            11,
+            ["POSSIBLE", "SUSPECTED OR ACCUSED"],
+            ["ARMED FORCES", "MILITARY"],
+        ),
+        (
+            "REPORTED AS FACT: BASQUE FATHERLAND LIBERTY [ETA]",
+            11,
+            ["REPORTED AS FACT"],
+            ["BASQUE FATHERLAND LIBERTY [ETA]"],
+        ),
+        ('? INJURY / DEATH: "SALVADORAN CIVILIANS"', 23, ["INJURY", "DEATH"], ["SALVADORAN CIVILIANS"]),
+    ],
+)
+def test_key_quirks_slashes_without_spaces_and_unquoted_tags(
+    line: str, number: int, values: list[str], refs: list[str]
+) -> None:
+    filler = parse_filler(line, SLOTS[number])
+    assert [value.text for value in filler.values] == values
+    assert [ref.text for ref in filler.refs] == refs
+    assert all(ref.quoted for ref in filler.refs)
+
+
+def test_message_texts_with_a_source_in_the_header_and_a_file_without_headers(tmp_path: Path) -> None:
+    path = tmp_path / "dev"
+    path.write_text("DEV-MUC3-0001 (NOSC)\nSAN SALVADOR, 3 JAN 90 -- TEXT ONE\nDEV-MUC3-0002 (NOSC)\nTWO\n")
+    texts = read_texts(path)
+    assert list(texts) == ["DEV-MUC3-0001", "DEV-MUC3-0002"]
+    assert texts["DEV-MUC3-0001"].date == dt.date(1990, 1, 3)
+    assert texts["DEV-MUC3-0002"].text == "TWO"
+    path.write_text("no message here\n")
+    assert read_texts(path) == {}

@@ -122,7 +122,6 @@ class Message:
 _NAMES = "|".join(re.escape(spec.name).replace(r"\ ", r"\s+") for spec in SLOTS)
 _SLOT_LINE = re.compile(rf"^\s*(?P<number>\d{{1,2}})\.\s+(?P<name>{_NAMES})(?:\s+(?P<fill>.*))?$")
 _TEMPLATE_NUMBER = re.compile(r"^(?P<number>\d+)\s*(?P<optional>\(\s*OPTIONAL\s*\))?", re.IGNORECASE)
-_TAG = re.compile(r':\s*(?=")')
 
 
 def _top_level(text: str, separator: str) -> Iterator[int]:
@@ -167,19 +166,33 @@ def _unwrap(text: str) -> str:
     return text
 
 
-def _value(text: str) -> Value:
+def _values(text: str) -> list[Value]:
+    """The alternatives in ``text``: ``(A / B)`` is two values, ``"A"`` one quoted value."""
     text = _unwrap(text.strip())
+    parts = _split(text, "/")
+    if len(parts) > 1:
+        return [value for part in parts for value in _values(part)]
     if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
-        return Value(text[1:-1].strip(), quoted=True)
-    return Value(text)
+        return [Value(text[1:-1].strip(), quoted=True)]
+    return [Value(text)] if text else []
 
 
 def _tagged(segment: str) -> tuple[str, str] | None:
-    """Split ``VALUE: "REF"`` at the first colon outside quotes that precedes a quote."""
+    """Split ``VALUE: "REF"`` at the first colon outside quotes and parentheses.
+
+    Keys mostly quote the tag; a few do not (``GUN: -``, ``REPORTED AS FACT: BASQUE ...``).
+    """
     for offset in _top_level(segment, ":"):
-        if _TAG.match(segment, offset):
-            return segment[:offset], segment[offset + 1 :]
+        return segment[:offset], segment[offset + 1 :]
     return None
+
+
+def _value_of_tag(text: str) -> Value:
+    """A tag is always a string (the referent's filler), quoted or not."""
+    found = _values(text)
+    return (
+        Value(found[0].text, quoted=True) if len(found) == 1 else Value(text.strip().strip('"'), quoted=True)
+    )
 
 
 def parse_filler(text: str, spec: SlotSpec) -> Filler:
@@ -190,15 +203,15 @@ def parse_filler(text: str, spec: SlotSpec) -> Filler:
         text = text[1:].strip()
     values: list[Value] = []
     refs: list[Value] = []
-    for segment in _split(text, " / "):
+    for segment in _split(text, "/"):
         split = _tagged(segment) if spec.tagged else None
         if split is not None:
-            values.append(_value(split[0]))
-            refs.append(_value(split[1]))
+            values += _values(split[0])
+            refs += [_value_of_tag(split[1])]
         elif refs:
-            refs.append(_value(segment))
+            refs += _values(segment)
         else:
-            values.append(_value(segment))
+            values += _values(segment)
     return Filler(tuple(values), tuple(refs), optional)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from .assign import best_pairing, greedy_pairing
+from ..assign import assign
 from .judge import Judgement, judge_filler
 from .parse import Message, Slot, State, Template
 from .slots import SCORED_SLOTS, Kind, SlotSpec
@@ -115,7 +115,7 @@ def score_slot(
     judgements = [[judge_filler(spec, k, r) for r in given] for k in keys]
     if automatic:
         judgements = [[j if not j.interactive else Judgement(0.0) for j in row] for row in judgements]
-    pairs = best_pairing([[j.credit for j in row] for row in judgements])
+    pairs = assign([[j.credit for j in row] for row in judgements])
     paired_keys = {k for k, _ in pairs}
     paired_given = {r for _, r in pairs}
     cor = par = icr = ipa = 0
@@ -181,6 +181,29 @@ def _may_map(pair: TemplateScore) -> bool:
     return any(pair.slot(number).credit > 0 for number in _MAPPING_SLOTS)
 
 
+def _greedy_pairs(weights: list[list[float | None]]) -> list[tuple[int, int]]:
+    """(row, column) pairs taken best first, as the 1992 scorer mapped templates (not always
+    optimal). Ties go to the lower row, then the lower column; ``None`` never pairs."""
+    cells = sorted(
+        (
+            (weight, -row, -col)
+            for row, line in enumerate(weights)
+            for col, weight in enumerate(line)
+            if weight is not None and weight > 0
+        ),
+        reverse=True,
+    )
+    used_rows: set[int] = set()
+    used_cols: set[int] = set()
+    pairs = []
+    for _, row, col in cells:
+        if -row not in used_rows and -col not in used_cols:
+            used_rows.add(-row)
+            used_cols.add(-col)
+            pairs.append((-row, -col))
+    return pairs
+
+
 def _mapping_weight(pair: TemplateScore) -> float:
     """How well two templates match, for mapping: recall from the scorer's own judgements.
 
@@ -198,7 +221,7 @@ def score_message(message_id: str, key: Message | None, response: Message | None
     given = response.templates if response is not None else ()
     candidates = [[_score_pair(message_id, k, r) for k in keys] for r in given]
     weights = [[_mapping_weight(pair) if _may_map(pair) else None for pair in row] for row in candidates]
-    pairs = greedy_pairing(weights)
+    pairs = _greedy_pairs(weights)
     mapped_keys = {k for _, k in pairs}
     mapped_given = {r for r, _ in pairs}
     scores = [candidates[r][k] for r, k in pairs]
