@@ -20,6 +20,7 @@ __all__ = ["OfficialReport", "OfficialSection", "parse_official", "read_official
 _ROW = re.compile(
     r"^(?P<label>[A-Za-z][A-Za-z/ -]*?)\s+(?P<pos>\d+)\s+(?P<act>\d+)\|\s*(?P<cor>\d+)\s+(?P<par>\d+)\s+"
     r"(?P<inc>\d+)\|\s*(?P<icr>\d+)\s+(?P<ipa>\d+)\|\s*(?P<spu>\d+)\s+(?P<mis>\d+)\s+(?P<non>\d+)\|"
+    r"\s*(?P<rec>\d+|\*)\s+(?P<pre>\d+|\*)"
 )
 _SECTION = re.compile(
     r"^(?P<message>(?:TST\d|DEV)-MUC\d-\d{4})\s*"
@@ -47,6 +48,9 @@ class OfficialReport:
     totals: dict[str, Tally] = field(default_factory=dict)
     #: F for P&R, 2P&R and P&2R as printed.
     f_measures: tuple[float, float, float] | None = None
+    #: Recall and precision of each total row as printed (whole percents; None for ``*``). The
+    #: printed figures do not always round the tallies' ratio the usual way.
+    printed: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     @property
     def all_templates(self) -> Tally:
@@ -56,6 +60,10 @@ class OfficialReport:
 def _tally(found: re.Match[str]) -> Tally:
     names = ("pos", "act", "cor", "par", "inc", "icr", "ipa", "spu", "mis", "non")
     return Tally(**{name: int(found[name]) for name in names})
+
+
+def _percent(text: str) -> int | None:
+    return None if text == "*" else int(text)
 
 
 def parse_official(text: str) -> OfficialReport:
@@ -78,6 +86,8 @@ def parse_official(text: str) -> OfficialReport:
         found = _ROW.match(line)
         if found and rows is not None:
             rows[found["label"].strip()] = _tally(found)
+            if rows is report.totals:
+                report.printed[found["label"].strip()] = (_percent(found["rec"]), _percent(found["pre"]))
             continue
         measures = _F.match(line)
         if measures and rows is report.totals:
