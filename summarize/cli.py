@@ -272,6 +272,7 @@ def _minimum(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @main.command("eval")
 @click.argument("datasets", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Use the first N cases of each dataset.")
+@click.option("--only", multiple=True, metavar="CASE_ID", help="Run only these cases. Repeatable.")
 @click.option(
     "--baseline",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -305,6 +306,7 @@ def _minimum(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 def eval_command(
     datasets: tuple[str, ...],
     limit: int | None,
+    only: tuple[str, ...],
     baseline: Path | None,
     tolerance: float,
     min_score: float | None,
@@ -335,6 +337,7 @@ def eval_command(
             datasets,
             settings,
             limit=limit,
+            only=only,
             baseline=baseline,
             tolerance=tolerance,
             minimums=gates,
