@@ -113,6 +113,11 @@ _model_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         type=int,
         help="Cut longer articles at a paragraph boundary. [env: SUMMARIZE_MAX_ARTICLE_CHARS]",
     ),
+    click.option(
+        "--prompts-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Other prompt templates (same file names), e.g. to eval a change. [env: SUMMARIZE_PROMPTS_DIR]",
+    ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache."),
     click.option("-v", "--verbose", count=True, help="-v for progress details, -vv for debug logs."),
 ]

@@ -1,14 +1,16 @@
-"""``summarize eval`` end to end against the fake OpenAI-compatible server: tables, reports, gates, baseline."""
+"""``summarize eval`` end to end against the fake OpenAI server: tables, reports, gates, baseline."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from summarize._resources import prompts_dir
 from summarize.cli import main
 from summarize.evals import EvalReport
 from summarize.testing import Answer, FakeOpenAIServer
@@ -146,3 +148,22 @@ def test_bad_arguments_are_clear_errors(server: FakeOpenAIServer, case: Path, tm
     bad.write_text("{}")
     result = run_eval(server, case, "--baseline", bad)
     assert result.exit_code == 3 and "not an eval report" in result.stderr
+
+
+def test_prompts_dir_evaluates_a_changed_prompt(server: FakeOpenAIServer, case: Path, tmp_path: Path) -> None:
+    changed = tmp_path / "prompts"
+    shutil.copytree(prompts_dir(), changed)
+    survey_template = changed / "survey.user.j2"
+    survey_template.write_text(
+        survey_template.read_text() + "\nReport only the single most important incident.\n"
+    )
+    good(server)
+    assert run_eval(server, case).exit_code == 0
+    damaged(server)
+    result = run_eval(server, case, "--prompts-dir", changed)
+    assert result.exit_code == 0, result.stderr
+    last_survey = server.requests[-2]["messages"][-1]["content"]
+    assert "single most important incident" in last_survey  # a new prompt: asked, not read from the cache
+    assert "| 1 | 1 | 0 |" in result.stdout
+    result = run_eval(server, case, "--prompts-dir", tmp_path)
+    assert result.exit_code == 2 and "is not a prompts directory" in result.stderr
