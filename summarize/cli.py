@@ -113,6 +113,11 @@ _model_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         type=int,
         help="Cut longer articles at a paragraph boundary. [env: SUMMARIZE_MAX_ARTICLE_CHARS]",
     ),
+    click.option(
+        "--prompts-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Other prompt templates (same file names), e.g. to eval a change. [env: SUMMARIZE_PROMPTS_DIR]",
+    ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache."),
     click.option("-v", "--verbose", count=True, help="-v for progress details, -vv for debug logs."),
 ]
@@ -272,6 +277,7 @@ def _minimum(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @main.command("eval")
 @click.argument("datasets", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Use the first N cases of each dataset.")
+@click.option("--only", multiple=True, metavar="CASE_ID", help="Run only these cases. Repeatable.")
 @click.option(
     "--baseline",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -305,6 +311,7 @@ def _minimum(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 def eval_command(
     datasets: tuple[str, ...],
     limit: int | None,
+    only: tuple[str, ...],
     baseline: Path | None,
     tolerance: float,
     min_score: float | None,
@@ -335,6 +342,7 @@ def eval_command(
             datasets,
             settings,
             limit=limit,
+            only=only,
             baseline=baseline,
             tolerance=tolerance,
             minimums=gates,

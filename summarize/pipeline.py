@@ -79,8 +79,10 @@ class Briefer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Briefer:
+        prompts = PromptSet(settings.prompts_dir)
         return cls(
-            create_backend(settings),
+            create_backend(settings, prompts),
+            prompts=prompts,
             cache=AnswerCache(settings.cache_dir / "answers") if settings.use_cache else None,
             strict_grounding=settings.strict_grounding,
             max_article_chars=settings.max_article_chars,

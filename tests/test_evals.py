@@ -24,10 +24,12 @@ from summarize.evals.compare import (
     compare_weapons,
     normalise_name,
 )
-from summarize.evals.gold import Item
+from summarize.evals.gold import Item, alternatives
+from summarize.evals.muc4.importer import import_cases
 from summarize.evals.report import build_report
+from summarize.evals.run import judge_brief
 from summarize.pipeline import Briefer
-from summarize.schema import Brief, Casualties
+from summarize.schema import Brief, Casualties, Weapon
 
 from .test_pipeline import TEXT, detail, survey
 
@@ -313,3 +315,54 @@ def test_the_committed_gold_cases_load_and_label_the_seed() -> None:
     assert [g.scored("fatalities") for g in seed] == [True, True, True]
     assert [g.fatalities for g in seed] == [0, None, None]  # "no casualties" vs never mentioned
     assert all(g.date is None for g in cases["seed-undated"].expected.incidents)
+
+
+# -- the judge --------------------------------------------------------------------------------------
+
+
+def test_the_judge_scores_the_share_of_supported_sentences() -> None:
+    brief = _brief()
+    statements = 1 + len(brief.incidents)  # the summary and one sentence per incident
+    backend = MockBackend().enqueue(
+        {"verdicts": [{"number": 1, "supported": True}, {"number": 2, "supported": False}]}
+    )
+    score = judge_brief(Briefer(backend), article_from_text(TEXT), brief)
+    assert score == pytest.approx(1 / statements)  # statement 3 got no verdict: not supported
+    ((messages, _model),) = backend.calls
+    assert "1. " + brief.summary in messages[-1]["content"]
+
+
+# -- the MUC-4 importer (reads the corpus from ../shared at run time) -------------------------------
+
+MUC4 = REPO.parent / "shared" / "evaldata" / "muc4"
+needs_muc4 = pytest.mark.skipif(not MUC4.is_dir(), reason="MUC-4 corpus not in ../shared")
+
+
+@needs_muc4
+@pytest.mark.parametrize(
+    ("part", "articles", "relevant", "incidents"), [("tst3", 100, 69, 123), ("tst4", 100, 57, 86)]
+)
+def test_muc4_keys_import_as_gold_cases(part: str, articles: int, relevant: int, incidents: int) -> None:
+    cases = import_cases(part, MUC4)
+    assert len(cases) == articles
+    assert sum(1 for c in cases if c.expected.is_incident_report) == relevant
+    assert sum(len(c.expected.incidents) for c in cases) == incidents
+    # irrelevant messages are uncoded, not negatives: MUC leaves army-guerrilla combat out
+    assert all(c.expected.is_incident_report is None for c in cases if not c.expected.incidents)
+
+
+@needs_muc4
+def test_muc4_template_maps_field_by_field() -> None:
+    case = next(c for c in import_cases("tst4", MUC4) if c.id == "muc4-tst4-muc4-0001")
+    assert case.article.published_at == dt.date(1988, 8, 23)  # from the dateline
+    (bombing,) = case.expected.incidents
+    assert "remote_explosive_landmine_ied" in [s.value for s in alternatives(bombing.sub_event_type)]
+    assert not bombing.scored("date")  # "- 23 AUG 88": on or before, not a day
+    assert bombing.location is not None and bombing.location.country == "CHL"
+    assert alternatives(bombing.location.place) == ["TALCAHUANO"]
+    assert bombing.weapons == [Weapon.ied]  # BOMB and EXPLOSIVE
+    assert alternatives(bombing.fatalities) == [0] and alternatives(bombing.injured) == [
+        0
+    ]  # NO INJURY OR DEATH
+    assert bombing.claimed_by == [] and not bombing.scored("responsibility")
+    assert [item.optional for item in bombing.perpetrators or []] == [True]  # "UNIDENTIFIED INDIVIDUALS"

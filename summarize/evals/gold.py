@@ -80,6 +80,7 @@ class GoldIncident(_Strict):
     """One expected incident; fields left out are not scored."""
 
     label: str | None = Field(default=None, description="A few words for people reading the report.")
+    optional: bool = Field(default=False, description="Finding it counts; missing it is not an error.")
     event_type: EventType | AnyOf[EventType] | None = None
     sub_event_type: SubEventType | AnyOf[SubEventType] | None = None
     date: dt.date | AnyOf[dt.date | None] | None = None
@@ -108,12 +109,20 @@ class GoldIncident(_Strict):
 
 
 class GoldBrief(_Strict):
-    is_incident_report: bool = Field(description="False for an article that reports no incident.")
+    is_incident_report: bool | None = Field(
+        description="False for an article that reports no incident; null when the source does not code it "
+        "(then predicted incidents count neither for nor against)."
+    )
     incidents: list[GoldIncident] = Field(default_factory=list)
+    uncoded_event_types: list[EventType] = Field(
+        default_factory=list,
+        description="Event types the labels do not cover (MUC-4 codes no battles): a predicted incident "
+        "of such a type that matches no gold incident is not counted as spurious.",
+    )
 
     @model_validator(mode="after")
     def _negatives_have_no_incidents(self) -> GoldBrief:
-        if not self.is_incident_report and self.incidents:
+        if self.is_incident_report is False and self.incidents:
             raise ValueError("a case with is_incident_report false cannot list incidents")
         return self
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,12 +24,14 @@ from ..errors import ConfigError
 from .score import FIELDS, CaseResult, FieldKind
 
 __all__ = [
+    "METRICS",
     "REPORT_VERSION",
     "Delta",
     "Detection",
     "EvalReport",
     "FieldStat",
     "build_report",
+    "check_metric_names",
     "check_thresholds",
     "compare_reports",
 ]
@@ -191,14 +193,35 @@ def compare_reports(current: EvalReport, baseline: EvalReport, *, tolerance: flo
     return deltas
 
 
+METRICS = frozenset(
+    {
+        "detection_precision",
+        "detection_recall",
+        "detection_f1",
+        "negatives",
+        "overall",
+        "schema_validity",
+        "evidence_verified",
+        "judge",
+        *(f.name for f in FIELDS),
+    }
+)
+"""Every name ``EvalReport.metrics()`` can give, so a gate can be checked before a long run."""
+
+
+def check_metric_names(names: Iterable[str]) -> None:
+    """Raise ``ConfigError`` for a gate on a metric that does not exist."""
+    for name in names:
+        if name not in METRICS:
+            raise ConfigError(f"unknown metric {name!r}; known: {', '.join(sorted(METRICS))}", metric=name)
+
+
 def check_thresholds(report: EvalReport, minimums: Mapping[str, float]) -> list[str]:
     """One line per unmet minimum (``overall`` is the ``--min-score`` gate); unknown names are errors."""
+    check_metric_names(minimums)
     metrics = report.metrics()
-    known = {"overall", "negatives", "judge", *metrics, *(f.name for f in FIELDS)}
     failures = []
     for name, minimum in minimums.items():
-        if name not in known:
-            raise ConfigError(f"unknown metric {name!r}; known: {', '.join(sorted(known))}", metric=name)
         value = metrics.get(name)
         if value is None:
             failures.append(f"{name}: not measured (no case scores it), minimum {minimum:.2f}")

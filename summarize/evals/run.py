@@ -23,7 +23,7 @@ from ..schema import Brief
 from .compare import Matching
 from .datasets import load_datasets
 from .gold import Case
-from .report import Delta, EvalReport, build_report, check_thresholds, compare_reports
+from .report import Delta, EvalReport, build_report, check_metric_names, check_thresholds, compare_reports
 from .score import score_case
 
 __all__ = ["EvalRun", "JudgeVerdict", "Outcome", "evaluate", "judge_brief", "load_report", "run_eval"]
@@ -154,14 +154,26 @@ def evaluate(
     settings: Settings,
     *,
     limit: int | None = None,
+    only: Sequence[str] = (),
     baseline: Path | None = None,
     tolerance: float = 0.02,
     minimums: Mapping[str, float] | None = None,
     judge: bool = False,
     progress: Progress | None = None,
 ) -> Outcome:
-    """Run datasets through the pipeline, score them, and apply the baseline and the minimums."""
+    """Run datasets through the pipeline, score them, and apply the baseline and the minimums.
+
+    ``only`` keeps the cases with those ids (after ``limit``), in dataset order.
+    """
+    check_metric_names(minimums or {})
     cases = load_datasets(specs, limit=limit)
+    if only:
+        unknown = sorted(set(only) - {case.id for case in cases})
+        if unknown:
+            raise InputError(
+                f"no case with id {', '.join(unknown)} in {', '.join(specs)}", reason="unknown-case"
+            )
+        cases = [case for case in cases if case.id in set(only)]
     previous = load_report(baseline) if baseline is not None else None
     briefer = Briefer.from_settings(settings)
     try:

@@ -27,7 +27,7 @@ from .compare import (
     compare_place,
     compare_weapons,
 )
-from .gold import AnyOf, Case, GoldIncident, alternatives
+from .gold import AnyOf, Case, GoldBrief, GoldIncident, alternatives
 
 __all__ = [
     "FIELDS",
@@ -321,13 +321,18 @@ def _compare_pair(p: Incident, g: GoldIncident, m: Matching) -> list[FieldResult
     return results
 
 
+def _counted(incident: Incident, expected: GoldBrief) -> bool:
+    """Whether an unmatched prediction is an error, or lies outside what the gold labels code."""
+    return expected.is_incident_report is not None and incident.event_type not in expected.uncoded_event_types
+
+
 def score_case(
     case: Case, brief: Brief | None, *, error: str | None = None, matching: Matching | None = None
 ) -> CaseResult:
     """Compare one brief (or the error that replaced it) with its gold case."""
     m = matching or Matching()
     gold = case.expected.incidents
-    negative = not case.expected.is_incident_report
+    negative = case.expected.is_incident_report is False
     if brief is None:
         return CaseResult(
             case_id=case.id,
@@ -335,7 +340,7 @@ def score_case(
             negative=negative,
             gold_incidents=len(gold),
             predicted_incidents=0,
-            missed=[_label(g, i) for i, g in enumerate(gold)],
+            missed=[_label(g, i) for i, g in enumerate(gold) if not g.optional],
         )
     predicted = brief.incidents
     sims = [[incident_similarity(p, g, m) for g in gold] for p in predicted]
@@ -358,9 +363,13 @@ def score_case(
             )
             for p, g in sorted(pairs, key=lambda pair: pair[1])
         ],
-        missed=[_label(g, i) for i, g in enumerate(gold) if i not in paired_gold],
-        spurious=[predicted[i].summary for i in range(len(predicted)) if i not in paired_pred],
-        is_incident_report_ok=brief.is_incident_report == case.expected.is_incident_report,
+        missed=[_label(g, i) for i, g in enumerate(gold) if i not in paired_gold and not g.optional],
+        spurious=[
+            incident.summary
+            for i, incident in enumerate(predicted)
+            if i not in paired_pred and _counted(incident, case.expected)
+        ],
+        is_incident_report_ok=case.expected.is_incident_report in (None, brief.is_incident_report),
         quotes=brief.grounding.quotes,
         verified=brief.grounding.verified,
         attempts=usage.attempts,

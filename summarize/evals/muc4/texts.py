@@ -15,8 +15,8 @@ from pathlib import Path
 
 __all__ = ["MessageText", "dateline", "messages", "read_texts"]
 
-# "TST4-MUC4-0001", or "DEV-MUC3-0001 (NOSC)" with the source in parentheses.
-_HEADER = re.compile(r"^(?P<id>(?:TST\d|DEV)-MUC\d-\d{4})(?:\s*\([^)\n]*\))?\s*$", re.MULTILINE)
+# "TST4-MUC4-0001" alone on its line; the dev files add the source: "DEV-MUC3-0001 (NOSC)"
+_HEADER = re.compile(r"^(?P<id>(?:TST\d|DEV)-MUC\d-\d{4})(?:[ \t]+\([A-Z .-]+\))?[ \t]*$", re.MULTILINE)
 _DATELINE = re.compile(r"^\s*[^,\n]{2,40}, (?P<day>\d{1,2}) (?P<month>[A-Za-z]{3})[a-z]* (?P<year>\d{2})\b")
 
 
@@ -33,8 +33,8 @@ def messages(path: Path) -> Iterator[tuple[str, str]]:
     """(id, text) for each message of a MUC-4 text file."""
     raw = path.read_text(encoding="latin-1")
     headers = list(_HEADER.finditer(raw))
-    ends = [header.start() for header in headers[1:]] + [len(raw)]
-    for header, end in zip(headers, ends[: len(headers)], strict=True):
+    for header, following in zip(headers, [*headers[1:], None], strict=False):
+        end = following.start() if following else len(raw)
         yield header["id"], raw[header.end() : end].strip()
 
 
