@@ -9,7 +9,8 @@ from summarize.evals.muc4.corpus import data_root
 from summarize.evals.muc4.judge import judge_filler
 from summarize.evals.muc4.official import parse_official
 from summarize.evals.muc4.parse import Slot, State, parse_filler, parse_templates
-from summarize.evals.muc4.reproduce import reproduce
+from summarize.evals.muc4.report import format_disagreements
+from summarize.evals.muc4.reproduce import disagreements, reproduce
 from summarize.evals.muc4.score import Status, score_messages, score_slot
 from summarize.evals.muc4.slots import SLOTS
 from summarize.evals.muc4.strings import judge_string
@@ -317,3 +318,11 @@ def test_the_official_scores_of_every_participant_are_reproduced(set_name: str) 
     assert max(map(abs, differences.values())) <= largest, differences
     assert sum(map(abs, differences.values())) / len(differences) <= mean, differences
     assert sum(abs(d) <= 1.0 for d in differences.values()) >= within, differences
+
+
+@needs_corpus
+def test_disagreements_name_the_slots_and_the_fills_that_differ() -> None:
+    found = disagreements("tst4", "GE", labels={"inc-date"})
+    assert found and all(item.label == "inc-date" for item in found)
+    assert all(item.official != item.ours for item in found)
+    assert "inc-date" in format_disagreements(found)

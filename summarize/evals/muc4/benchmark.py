@@ -96,6 +96,9 @@ def format_benchmark(
     scope = f"{result.messages} of {result.of} messages"
     lines = [f"MUC-4 {result.set_name.upper()}: our briefs scored by the 1992 rules ({scope})", ""]
     lines.append(format_table(result.rows()))
+    measures = [ours.official_f(beta) for beta in (1.0, 0.5, 2.0)]
+    if all(measure is not None for measure in measures):
+        lines.append("F-MEASURES  P&R {:.2f}  2P&R {:.2f}  P&2R {:.2f}\n".format(*measures))
     name = f"{label} ({scope})"
     width = max(24, len(name) + 2)
     lines.append(f"{'ALL TEMPLATES, 1992':<{width}}{'R':>4}{'P':>5}{'F (P&R)':>10}")

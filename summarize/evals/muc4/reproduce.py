@@ -103,6 +103,12 @@ def disagreements(
     and response template of each table); ``labels`` keeps only those slots (``inc-date``, ...).
     """
     report = _official(set_name, system, root)
+    if not any(section.key is not None for section in report.sections):
+        raise InputError(
+            f"the official {set_name} report of {system} has no per-template tables to compare with",
+            system=system,
+            set=set_name,
+        )
     scores = score_system(set_name, system, root=root)
     by_pair: dict[tuple[str, str, str], TemplateScore] = {}
     for template in scores.templates:
