@@ -96,9 +96,9 @@ def format_benchmark(
     scope = f"{result.messages} of {result.of} messages"
     lines = [f"MUC-4 {result.set_name.upper()}: our briefs scored by the 1992 rules ({scope})", ""]
     lines.append(format_table(result.rows()))
-    measures = [ours.official_f(beta) for beta in (1.0, 0.5, 2.0)]
-    if all(measure is not None for measure in measures):
-        lines.append("F-MEASURES  P&R {:.2f}  2P&R {:.2f}  P&2R {:.2f}\n".format(*measures))
+    pr, p2r, pr2 = (ours.official_f(beta) for beta in (1.0, 0.5, 2.0))
+    if pr is not None and p2r is not None and pr2 is not None:
+        lines.append(f"F-MEASURES  P&R {pr:.2f}  2P&R {p2r:.2f}  P&2R {pr2:.2f}\n")
     name = f"{label} ({scope})"
     width = max(24, len(name) + 2)
     lines.append(f"{'ALL TEMPLATES, 1992':<{width}}{'R':>4}{'P':>5}{'F (P&R)':>10}")
