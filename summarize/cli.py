@@ -26,6 +26,8 @@ from .config import INSTRUCTOR_MODES, Settings
 from .errors import SummarizeError
 from .evals import evaluate
 from .evals import render as eval_render
+from .evals.muc4 import format_benchmark, official_scores
+from .evals.muc4.run import run_benchmark
 from .evals.progress import EvalProgress
 from .pipeline import Briefer
 from .render import to_json, to_markdown
@@ -305,6 +307,14 @@ def _minimum(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option(
     "--judge", is_flag=True, help="Ask the model whether the article supports each summary sentence."
 )
+@click.option(
+    "--set",
+    "muc4_set",
+    type=click.Choice(["tst3", "tst4"]),
+    default="tst4",
+    show_default=True,
+    help="With the dataset 'muc4': which MUC-4 test set to score by the 1992 rules.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_with_model_options
 @_reports_errors
@@ -318,6 +328,7 @@ def eval_command(
     minimums: dict[str, float],
     reports: tuple[Path, ...],
     judge: bool,
+    muc4_set: str,
     quiet: bool,
     no_cache: bool,
     verbose: int,
@@ -328,8 +339,17 @@ def eval_command(
     DATASET is a gold case file or folder (evals/cases) or an imported corpus
     (muc4:tst4, muc4:tst3, muc4:dev). Prints per-field scores, incident P/R/F1 and a
     per-case diff. Exit code 1 when a --min/--min-score gate or the --baseline fails.
+
+    'summarize eval muc4 --set tst4 [--limit N]' instead scores the briefs by the
+    official MUC-4 (1992) rules and prints our row beneath the 1992 systems.
     """
     _setup_logging(verbose)
+    if datasets == ("muc4",):
+        settings = Settings.resolve(use_cache=not no_cache, **flags)
+        with EvalProgress(fancy=not quiet and sys.stderr.isatty()) as progress:
+            scored = run_benchmark(muc4_set, settings, limit=limit, progress=None if quiet else progress)
+        click.echo(format_benchmark(scored, official_scores(muc4_set)), nl=False)
+        return
     for path in reports:
         if path.suffix not in {".html", ".md", ".json"}:
             raise click.BadParameter(

@@ -167,3 +167,19 @@ def test_prompts_dir_evaluates_a_changed_prompt(server: FakeOpenAIServer, case: 
     assert "| 1 | 1 | 0 |" in result.stdout
     result = run_eval(server, case, "--prompts-dir", tmp_path)
     assert result.exit_code == 2 and "is not a prompts directory" in result.stderr
+
+
+MUC4 = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "muc4"
+
+
+@pytest.mark.skipif(not MUC4.is_dir(), reason="MUC-4 corpus not in ../shared")
+def test_eval_muc4_prints_our_row_beneath_the_1992_table(server: FakeOpenAIServer) -> None:
+    nothing = survey(events=[], headline="Nothing to report")
+    server.enqueue(Answer(nothing), Answer(nothing))
+    result = run_eval(server, "muc4", "--set", "tst4", "--limit", "2")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "MUC-4 TST4: our briefs scored by the 1992 rules (2 of 100 messages)" in out
+    table = out[out.index("ALL TEMPLATES, 1992") :]
+    assert table.index("GE ") < table.index("summarize (2 of 100 messages)")  # our row last
+    assert "57.15" in table  # GE's official F
