@@ -130,14 +130,19 @@ class GoldBrief(_Strict):
 class CaseArticle(_Strict):
     text: str | None = None
     path: str | None = Field(default=None, description="Article file, relative to the case file.")
+    muc4: str | None = Field(
+        default=None,
+        description='A MUC-4 message id ("TST4-MUC4-0008"), read from the corpus in ../shared at run time; '
+        "its dateline date is the publication date unless published_at is given.",
+    )
     published_at: dt.date | None = None
     title: str | None = None
     url: str | None = None
 
     @model_validator(mode="after")
-    def _text_or_path(self) -> CaseArticle:
-        if (self.text is None) == (self.path is None):
-            raise ValueError("give the article as exactly one of text or path")
+    def _one_source(self) -> CaseArticle:
+        if sum(value is not None for value in (self.text, self.path, self.muc4)) != 1:
+            raise ValueError("give the article as exactly one of text, path or muc4")
         return self
 
 
@@ -165,12 +170,18 @@ class Case(_Strict):
                     source=loaded.source,
                 )
             return loaded
-        assert self.article.text is not None
+        text, published = self.article.text, self.article.published_at
+        if self.article.muc4 is not None:
+            from .muc4.texts import message_text  # the corpus is read only when a case needs it
+
+            message = message_text(self.article.muc4)
+            text, published = message.text, published or message.date
+        assert text is not None
         return article_from_text(
-            self.article.text,
+            text,
             title=self.article.title,
             url=self.article.url,
-            published_at=self.article.published_at,
+            published_at=published,
             source=f"case:{self.id}",
         )
 

@@ -11,9 +11,12 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["MessageText", "dateline", "messages", "read_texts"]
+from ...errors import InputError
+
+__all__ = ["MessageText", "dateline", "message_text", "messages", "read_texts"]
 
 # "TST4-MUC4-0001" alone on its line; the dev files add the source: "DEV-MUC3-0001 (NOSC)"
 _HEADER = re.compile(r"^(?P<id>(?:TST\d|DEV)-MUC\d-\d{4})(?:[ \t]+\([A-Z .-]+\))?[ \t]*$", re.MULTILINE)
@@ -54,3 +57,28 @@ def dateline(text: str) -> dt.date | None:
 def read_texts(path: Path) -> dict[str, MessageText]:
     """Every message of a MUC-4 text file, by id, in file order."""
     return {message_id: MessageText(message_id, text, dateline(text)) for message_id, text in messages(path)}
+
+
+def message_text(message_id: str, root: Path | None = None) -> MessageText:
+    """One message by id (``TST4-MUC4-0008``, ``TST3-MUC4-0001``, ``DEV-MUC3-0251``), from the corpus."""
+    from .corpus import data_root, eval_set
+
+    prefix, _, number = message_id.upper().rpartition("-")
+    if prefix in {"TST3-MUC4", "TST4-MUC4"}:
+        path = eval_set(prefix[:4].lower(), root).texts
+    elif prefix == "DEV-MUC3" and number.isdigit() and 1 <= int(number) <= 1300:
+        first = (int(number) - 1) // 100 * 100 + 1
+        path = data_root(root) / f"dev-muc3-{first:04d}-{first + 99:04d}"
+    else:
+        raise InputError(f"not a MUC-4 message id: {message_id!r}", message_id=message_id)
+    found = _texts_of(path).get(message_id.upper())
+    if found is None:
+        raise InputError(f"no message {message_id} in {path}", path=str(path), message_id=message_id)
+    return found
+
+
+@lru_cache(maxsize=4)
+def _texts_of(path: Path) -> dict[str, MessageText]:
+    if not path.is_file():
+        raise InputError(f"MUC-4 corpus file missing: {path}", path=str(path), reason="missing")
+    return read_texts(path)
