@@ -79,8 +79,10 @@ class Briefer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Briefer:
+        prompts = PromptSet(settings.prompts_dir)
         return cls(
-            create_backend(settings),
+            create_backend(settings, prompts),
+            prompts=prompts,
             cache=AnswerCache(settings.cache_dir / "answers") if settings.use_cache else None,
             strict_grounding=settings.strict_grounding,
             max_article_chars=settings.max_article_chars,
@@ -101,6 +103,10 @@ class Briefer:
         return AnswerKeys(self._identity, self.prompts.version)
 
     # -- model calls -----------------------------------------------------------------------------
+
+    def ask(self, messages: Sequence[Message], model: type[T]) -> T:
+        """One structured answer through this briefer's backend and cache (for tasks beside briefing)."""
+        return self._ask(messages, model, _Tally())
 
     def _ask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
         key = self._keys.key(messages, model)
@@ -190,7 +196,7 @@ class Briefer:
                 prompt_version=self.prompts.version,
                 schema_version=SCHEMA_VERSION,
                 created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                usage=TokenUsage(**asdict(tally.usage)),
+                usage=TokenUsage(**asdict(tally.usage), requests=tally.calls),
                 cache_hit=tally.calls > 0 and tally.hits == tally.calls,
                 elapsed_s=round(time.monotonic() - started, 3),
             ),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, overload
@@ -63,9 +64,18 @@ class PromptSet:
 
     @cached_property
     def version(self) -> str:
-        """A short hash of every template file (name and bytes)."""
+        """A short hash of the briefing templates: the ``*.j2`` files at the top of the directory.
+
+        Other tasks keep their templates in subfolders (``eval/``, ``daily/``) and version them
+        with ``version_of``, so a new judge prompt does not invalidate every cached brief.
+        """
+        return self.version_of(sorted(self.directory.glob("*.j2")))
+
+    def version_of(self, paths: Sequence[Path | str]) -> str:
+        """A short hash of some template files (names relative to the directory, and bytes)."""
         digest = hashlib.sha256()
-        for path in sorted(self.directory.rglob("*.j2")):
+        for given in paths:
+            path = given if isinstance(given, Path) else self.directory / given
             digest.update(path.relative_to(self.directory).as_posix().encode())
             digest.update(b"\0")
             digest.update(path.read_bytes())
@@ -100,6 +110,19 @@ class PromptSet:
             claims=[_for_model(s) for s in claims],
             blame=[_for_model(s) for s in blame],
         )
+
+    def judge_messages(self, article: Article, statements: Sequence[str]) -> list[Message]:
+        """The optional eval judge: which of ``statements`` does ``article`` support?"""
+        user = self.render(
+            "eval/judge.user.j2",
+            title=_for_model(article.title),
+            text=_for_model(article.text),
+            statements=[_for_model(s) for s in statements],
+        )
+        return [
+            {"role": "system", "content": self.render("eval/judge.system.j2")},
+            {"role": "user", "content": user},
+        ]
 
     def _messages(self, template: str, article: Article, **values: Any) -> list[Message]:
         user = self.render(template, title=_for_model(article.title), text=_for_model(article.text), **values)
