@@ -22,6 +22,7 @@ from .consistency import (
     known,
     mentions_violence,
     named_in,
+    named_weapons,
     several_countries,
     speaks_of_responsibility,
     sub_event_for,
@@ -231,7 +232,8 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
             evidence.append(extra)
     support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
     scope = _paragraph(text, event.start, event.end)
-    weapons = supported_weapons(detail.weapons, scope)
+    reported = text[event.start : event.end] if event.start is not None and event.end is not None else ""
+    weapons = list(dict.fromkeys([*supported_weapons(detail.weapons, scope), *named_weapons(reported)]))
     sub_event = sub_event_for(
         detail.sub_event_type, weapons, scope, target_types=[t.type for t in detail.targets]
     )

@@ -26,6 +26,7 @@ __all__ = [
     "mentioned",
     "mentions_violence",
     "named_in",
+    "named_weapons",
     "responsibility_leads",
     "sentences",
     "several_countries",
@@ -77,6 +78,32 @@ def mentioned(weapon: Weapon, text: str) -> bool:
 def supported_weapons(weapons: Iterable[Weapon], scope: str) -> list[Weapon]:
     """The weapons named in ``scope``, in the model's order, without repeats."""
     return [w for w in dict.fromkeys(weapons) if mentioned(w, scope)]
+
+
+# Weapons taken from the incident's own sentence even when the model lists none. Aircraft words
+# are left out: "a police helicopter" is more often the target than the weapon.
+_SELF_EVIDENT = (
+    Weapon.vehicle_bomb,
+    Weapon.ied,
+    Weapon.suicide_vest,
+    Weapon.grenade,
+    Weapon.rocket,
+    Weapon.missile,
+    Weapon.mortar,
+    Weapon.artillery,
+    Weapon.firearm,
+)
+
+
+def named_weapons(sentence: str) -> list[Weapon]:
+    """The weapons a sentence names outright ("a bomb exploded", "gunmen shot").
+
+    A car bomb or a suicide vest is not also counted as an IED.
+    """
+    found = [w for w in _SELF_EVIDENT if mentioned(w, sentence)]
+    if Weapon.vehicle_bomb in found or Weapon.suicide_vest in found:
+        found = [w for w in found if w is not Weapon.ied]
+    return found
 
 
 def sub_event_for(

@@ -11,6 +11,7 @@ import pytest
 from summarize.articles import article_from_text
 from summarize.backends import MockBackend
 from summarize.cache import AnswerCache
+from summarize.consistency import named_weapons
 from summarize.errors import ValidationFailed
 from summarize.pipeline import Briefer
 from summarize.schema import EventType, Responsibility, SubEventType, Weapon
@@ -387,6 +388,21 @@ def test_outcome_needs_words_that_support_it() -> None:
     gao, kidal = Briefer(backend).brief(article_from_text(TEXT)).incidents
     assert gao.outcome.value == "unknown"  # nothing was shot down or stopped
     assert kidal.outcome.value == "hit"  # "a roadside bomb hit a UN convoy"
+
+
+def test_weapons_named_in_the_incident_sentence_are_kept_when_the_model_lists_none() -> None:
+    text = "A bomb exploded outside the party offices in Rancagua on Monday. Police later found a car bomb."
+    event = {"what": "bombing", "place": "Rancagua", "country": "Chile", "when": "Monday", "quote": text[:63]}
+    backend = MockBackend().enqueue(
+        survey(events=[event]), detail(sub_event_type="remote_explosive_landmine_ied", weapons=[])
+    )
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.weapons == [Weapon.ied]  # the car bomb is in another sentence
+
+
+def test_a_car_bomb_is_not_also_an_ied() -> None:
+    assert named_weapons("A car bomb exploded near the base.") == [Weapon.vehicle_bomb]
+    assert named_weapons("A police helicopter was attacked.") == []  # aircraft words name targets too
 
 
 def test_negated_words_do_not_support_an_outcome() -> None:
