@@ -24,8 +24,8 @@ brief: setup
 	@$(BIN)/summarize brief $(SEED) --published 2023-12-11
 
 lint: setup
-	$(BIN)/ruff check summarize tests benchmarks
-	$(BIN)/ruff format --check summarize tests benchmarks
+	$(BIN)/ruff check summarize tests benchmarks evals
+	$(BIN)/ruff format --check summarize tests benchmarks evals
 	$(BIN)/mypy
 
 test: lint

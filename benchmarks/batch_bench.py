@@ -8,18 +8,25 @@ client), and printed as a ratio to its ideal or to a peer measured in the same
 run, because absolute numbers on a shared 2-core machine mean little:
 
 * throughput at concurrency 1, 8, 64 with 200 ms latency, as a share of the
-  ideal ``C / (calls per article x latency)`` (goal >= 90 % at 64);
+  ideal ``C / (calls per article x latency)`` (goal >= 90 % at 64), with the
+  CLI's default worker processes, and at 64 in one process for comparison,
+  for 12 rounds of C articles and, at 64, for 48;
 * batch overhead per article at zero latency: the batch minus a plain loop of
   ``Briefer.brief`` over the same articles (goal <= 5 ms);
 * re-runs of 10,000 articles: skipped through the ledger, and re-briefed from
-  the answer cache into a new folder (goal >= 2,000 articles/s);
+  the answer cache into a new folder, in one process and in two (goal >= 2,000
+  articles/s);
 * the same articles through a plain sequential instructor loop, as instructor's
   docs show it, against the batch at concurrency 64 (the peer);
 * peak RSS of a batch of 10k and of 100k JSONL records (flat = about equal);
 * the fault matrix (429 with Retry-After, 500, hangs past the timeout, invalid
   JSON, truncated answers): every article in briefs.jsonl or errors.jsonl, once;
-* kill -9 at a random moment of a 2,000-article run, then resume: none lost,
-  none duplicated.
+* kill -9 at a random moment of a 2,000-article run with two processes, then
+  resume: none lost, none duplicated.
+
+The machine's CPU is shared, so each figure is followed by what the CPUs did
+meanwhile: how busy they were, how much of that was this benchmark (its
+process, the fake server and the worker processes) and the load average.
 
 The default run takes a few minutes on 2 cores; ``--scale`` multiplies the
 article counts. The fake server's replies are one event per article (one
@@ -128,6 +135,51 @@ def settings_for(base_url: str, cache: Path, **extra: Any) -> Settings:
     return Settings.resolve(environ={}, base_url=base_url, model=MODEL, cache_dir=cache, **extra)
 
 
+# -- what the CPUs did meanwhile --------------------------------------------------------------------
+
+
+def _machine_jiffies() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs since boot, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _tree_seconds() -> float:
+    """CPU seconds of this process and all below it, reaped children included (worker processes are
+    reaped by the fork server, the fake server by us)."""
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            parents[pid] = int(fields[1])
+            times[pid] = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    tree, frontier = {os.getpid()}, {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - tree
+        tree |= frontier
+    return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def cpu_context() -> Iterator[dict[str, str]]:
+    """Measures the block; afterwards ``["line"]`` says how busy the CPUs were and with what."""
+    report: dict[str, str] = {}
+    busy0, total0 = _machine_jiffies()
+    ours0, wall0 = _tree_seconds(), time.perf_counter()
+    yield report
+    busy1, total1 = _machine_jiffies()
+    ours, wall = _tree_seconds() - ours0, time.perf_counter() - wall0
+    cpus = os.cpu_count() or 1
+    busy = (busy1 - busy0) / max(1, total1 - total0) * cpus
+    report["line"] = (
+        f"    cpu: {busy:.2f} of {cpus} busy over {wall:.1f} s: this benchmark {ours / wall:.2f}, "
+        f"others {max(0.0, busy - ours / wall):.2f}; load {os.getloadavg()[0]:.1f}"
+    )
+
+
 # -- in-process stand-ins for the memory and re-run figures -----------------------------------------
 
 
@@ -140,6 +192,9 @@ class Instant:
 
     def identity(self) -> Mapping[str, Any]:
         return {"backend": "instant", "model": MODEL}
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def complete(self, messages: Sequence[Message], response_model: type[Any]) -> Completion[Any]:
         data = SURVEY if response_model is Survey else DETAIL
@@ -158,17 +213,26 @@ class CannedBriefer(Briefer):
         return self._canned.model_copy(update={"article": meta})
 
 
+def _peak_rss_kib() -> int:
+    """This process's peak RSS. Not ``ru_maxrss``: Linux carries that over ``exec`` from the forked copy
+    of the parent, so a child of a big benchmark process would report the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _rss_child(records: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = write_jsonl(Path(tmp) / "in.jsonl", records)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = _peak_rss_kib()
         summary = run_batch(
             [source],
             Path(tmp) / "out",
             briefer=CannedBriefer(),
             options=BatchOptions(concurrency=8, durable=False),
         )
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = _peak_rss_kib()
     print(json.dumps({"ok": summary.ok, "before_kib": before, "peak_kib": peak, "wall_s": summary.wall_s}))
 
 
@@ -194,15 +258,24 @@ def throughput(tmp: Path, scale: float) -> None:
     latency = 0.2
     print(f"throughput at {latency * 1000:.0f} ms latency (2 calls per article; ideal = C / 0.4 s)")
     with fake_server(latency) as url:
-        for concurrency in (1, 8, 64):
-            count = max(concurrency * 2, int(concurrency * 12 * scale))
-            source = write_jsonl(tmp / f"tp{concurrency}.jsonl", count, f"tp{concurrency}-")
-            summary = _batch(source, tmp / f"tp{concurrency}", settings_for(url, tmp / "c"), concurrency)
+        # 12 rounds per concurrency; then a longer run at 64, where starting the worker processes
+        # (the fork server imports the pipeline once, ~1-2 s of CPU) is paid off as in a real batch
+        runs = [(1, None, 12), (8, None, 12), (64, None, 12), (64, 1, 12), (64, None, 48), (64, 1, 48)]
+        for concurrency, processes, rounds in runs:
+            count = max(concurrency * 2, int(concurrency * rounds * scale))
+            tag = f"{concurrency}-{processes}-{rounds}"
+            source = write_jsonl(tmp / f"tp{tag}.jsonl", count, f"tp{tag}-")
+            with cpu_context() as cpu:
+                summary = _batch(
+                    source, tmp / f"tp{tag}", settings_for(url, tmp / "c"), concurrency, processes=processes
+                )
             ideal = concurrency / (2 * latency)
             print(
-                f"  C={concurrency:<3} {summary.ok:5d} articles  {summary.articles_per_s:7.2f}/s  "
-                f"ideal {ideal:7.2f}/s  ratio {summary.articles_per_s / ideal:6.1%}"
+                f"  C={concurrency:<3} {summary.processes} proc {summary.ok:5d} articles  "
+                f"{summary.articles_per_s:7.2f}/s  ideal {ideal:7.2f}/s  "
+                f"ratio {summary.articles_per_s / ideal:6.1%}"
             )
+            print(cpu["line"])
 
 
 def overhead(tmp: Path, scale: float) -> None:
@@ -234,22 +307,28 @@ def reruns(tmp: Path, scale: float) -> None:
     source = write_jsonl(tmp / "rerun.jsonl", count, "rr-")
     with AnswerCache(tmp / "rr-cache") as cache:
         briefer = Briefer(Instant(), cache=cache)
-        options = BatchOptions(concurrency=4)
         timings = []
-        for out in ("rr", "rr", "rr-new"):  # first run, the same again, a new folder
-            started = time.perf_counter()
-            summary = run_batch([source], tmp / out, briefer=briefer, options=options)
-            timings.append((summary, time.perf_counter() - started))
-    (first, first_s), (skip, skip_s), (cached, cached_s) = timings
+        # first run, the same command again, a new folder (one process), a new folder (two)
+        for out, processes in (("rr", 1), ("rr", 1), ("rr-new1", 1), ("rr-new2", 2)):
+            options = BatchOptions(concurrency=8, processes=processes)
+            with cpu_context() as cpu:
+                started = time.perf_counter()
+                summary = run_batch([source], tmp / out, briefer=briefer, options=options)
+                timings.append((summary, time.perf_counter() - started, cpu))
+    (first, first_s, _), (skip, skip_s, skip_cpu), *new_folder = timings
     print(f"re-runs of {count} articles (in-process model; first run {first.ok} briefed in {first_s:.1f} s)")
-    skip_rate, cached_rate = skip.skipped / skip_s, cached.ok / cached_s
+    skip_rate = skip.skipped / skip_s
     print(
         f"  same command again (ledger skips)  {skip_rate:8.0f} articles/s  {skip_rate / 2000:5.1f}x the goal"
     )
-    print(
-        f"  new folder, answer cache warm      {cached_rate:8.0f} articles/s  "
-        f"{cached_rate / 2000:5.1f}x the goal ({cached.cached} all-cached)"
-    )
+    print(skip_cpu["line"])
+    for summary, seconds, cpu in new_folder:
+        rate = summary.ok / seconds
+        print(
+            f"  new folder, cache warm, {summary.processes} proc {rate:8.0f} articles/s  "
+            f"{rate / 2000:5.1f}x the goal ({summary.cached} all-cached)"
+        )
+        print(cpu["line"])
 
 
 def peer(tmp: Path, scale: float) -> None:
@@ -326,6 +405,7 @@ def kill_and_resume(tmp: Path, scale: float) -> None:
     out = tmp / "kill"
     with fake_server(0.01) as url:
         args = [sys.executable, "-m", "summarize", "batch", str(source), "-o", str(out), "-q", "-j", "16"]
+        args += ["-P", "2"]
         args += ["--base-url", url, "--model", MODEL]
         env = {**os.environ, "SUMMARIZE_CACHE_DIR": str(tmp / "k-cache")}
         process = subprocess.Popen(args, stderr=subprocess.DEVNULL, env=env, cwd=REPO)
@@ -336,7 +416,10 @@ def kill_and_resume(tmp: Path, scale: float) -> None:
         before = (out / "briefs.jsonl").read_bytes().count(b"\n") if (out / "briefs.jsonl").exists() else 0
         resumed = subprocess.run(args, stderr=subprocess.DEVNULL, env=env, cwd=REPO, check=False)
     briefed, failed, twice, lost = _check_once(out, count)
-    print(f"kill -9 after {moment:.1f} s of a {count}-article run ({before} briefs written), then resume")
+    print(
+        f"kill -9 after {moment:.1f} s of a {count}-article run in 2 processes ({before} briefs written), "
+        "then resume"
+    )
     print(
         f"  resume exit {resumed.returncode}: {briefed} briefed + {failed} errors; twice {twice}; lost {lost}"
     )

@@ -10,48 +10,21 @@ resolve as they would for a dated news feed.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
-MUC4 = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "muc4"
-SETS = {"tst4": "tst4-muc4.mixed-case", "tst3": "tst3-muc4"}
-_HEADER = re.compile(r"^(?P<id>(?:TST\d|DEV)-MUC\d-\d{4})\s*$", re.MULTILINE)
-_DATELINE = re.compile(r"^\s*[^,\n]{2,40}, (?P<day>\d{1,2}) (?P<month>[A-Za-z]{3})[a-z]* (?P<year>\d{2})\b")
-
-
-def messages(path: Path) -> Iterator[tuple[str, str]]:
-    """(id, text) for each message of a MUC-4 text file."""
-    raw = path.read_text(encoding="latin-1")
-    headers = list(_HEADER.finditer(raw))
-    for header, following in zip(headers, [*headers[1:], None], strict=True):
-        end = following.start() if following else len(raw)
-        yield header["id"], raw[header.end() : end].strip()
-
-
-def dateline(text: str) -> dt.date | None:
-    """The date in a message's dateline, if it has one."""
-    found = _DATELINE.match(text)
-    if not found:
-        return None
-    try:
-        return dt.datetime.strptime(
-            f"{found['day']} {found['month'].title()} {found['year']}", "%d %b %y"
-        ).date()
-    except ValueError:
-        return None
+from summarize.evals.muc4.corpus import SETS, eval_set
+from summarize.evals.muc4.texts import dateline, messages
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--set", choices=sorted(SETS), default="tst4")
+    parser.add_argument("--set", choices=SETS, default="tst4")
     parser.add_argument("--limit", type=int, default=20)
     ns = parser.parse_args()
     ns.out_dir.mkdir(parents=True, exist_ok=True)
-    for count, (message_id, text) in enumerate(messages(MUC4 / SETS[ns.set]), start=1):
+    for count, (message_id, text) in enumerate(messages(eval_set(ns.set).texts), start=1):
         if count > ns.limit:
             break
         published = dateline(text)

@@ -18,10 +18,13 @@ from collections.abc import Sequence
 from .articles import Article
 from .consistency import (
     is_claim,
+    is_general_blame,
     known,
     mentions_violence,
     named_in,
+    named_weapons,
     several_countries,
+    speaks_of_responsibility,
     sub_event_for,
     supported_outcome,
     supported_weapons,
@@ -165,18 +168,27 @@ def _actors(names: Sequence[str], text: str) -> list[str]:
 
 
 def _responsibility(
-    detail: IncidentDetail, claim: Evidence | None, accusation: Evidence | None, text: str
+    detail: IncidentDetail, claim: Evidence | None, accusation: Evidence | None, text: str, place: str | None
 ) -> tuple[list[str], Responsibility, list[str]]:
     """Who did it and who says so, believing only names the article contains.
 
     A claim needs its own quote found in the article; otherwise the claimants are
-    treated as blamed. The wording of the accusation decides attributed, suspected
-    or denied.
+    treated as blamed. Blame for "most of the attacks" that does not name this
+    incident's place is about a campaign, not this incident, and is not kept; nor is
+    "blame" quoted from a sentence that says nothing about responsibility. The
+    wording of the accusation decides attributed, suspected or denied.
     """
     claimed_by = _actors(detail.claimed_by, text)
     accused = _actors(detail.accused, text)
-    claim_sentence = text[claim.start : claim.end] if claim and claim.start is not None else ""
+    blame_sentence = _sentence_of(accusation, text)
+    if blame_sentence and (
+        is_general_blame(blame_sentence, place) or not speaks_of_responsibility(blame_sentence)
+    ):
+        accused, accusation = [], None
+    claim_sentence = _sentence_of(claim, text)
     if claimed_by and not is_claim(claim_sentence):
+        if is_general_blame(claim_sentence, place):
+            claimed_by = []
         accused, claimed_by = [*claimed_by, *accused], []
         accusation = accusation or claim
     perpetrators = list(dict.fromkeys([*claimed_by, *accused]))
@@ -184,8 +196,14 @@ def _responsibility(
         return perpetrators, Responsibility.claimed, claimed_by
     if not accused:
         return perpetrators, Responsibility.unknown, []
-    sentence = text[accusation.start : accusation.end] if accusation and accusation.start is not None else ""
-    return perpetrators, Responsibility(tone_of(sentence)), []
+    return perpetrators, Responsibility(tone_of(_sentence_of(accusation, text))), []
+
+
+def _sentence_of(evidence: Evidence | None, text: str) -> str:
+    """The article's words a located quote covers ("" when it was not found)."""
+    if evidence is None or evidence.start is None or evidence.end is None:
+        return ""
+    return text[evidence.start : evidence.end]
 
 
 def _casualties(value: Casualties, support: Sequence[str]) -> Casualties:
@@ -214,11 +232,12 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
             evidence.append(extra)
     support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
     scope = _paragraph(text, event.start, event.end)
-    weapons = supported_weapons(detail.weapons, scope)
+    reported = text[event.start : event.end] if event.start is not None and event.end is not None else ""
+    weapons = list(dict.fromkeys([*supported_weapons(detail.weapons, scope), *named_weapons(reported)]))
     sub_event = sub_event_for(
         detail.sub_event_type, weapons, scope, target_types=[t.type for t in detail.targets]
     )
-    perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text)
+    perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text, stub.place)
     if claim is not None and not claimed_by:  # the "claim" was blame after all
         evidence = [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
     resolved = resolve_date(stub.when, article.published_at)

@@ -103,6 +103,7 @@ class BatchSummary:
     wall_s: float
     interrupted: bool
     csv_rows: int | None = None
+    processes: int = 1
 
     @property
     def articles_per_s(self) -> float:
@@ -124,7 +125,9 @@ class BatchSummary:
             f"batch {state}: {self.ok} ok, {self.failed} failed, {self.skipped} skipped (already briefed)"
             + (f", {self.duplicates} duplicate(s)" if self.duplicates else "")
             + (f", {self.abandoned} abandoned" if self.abandoned else ""),
-            f"  model {self.model}, concurrency {self.concurrency}, {self.cached} from the answer cache",
+            f"  model {self.model}, concurrency {self.concurrency}"
+            + (f" in {self.processes} processes" if self.processes > 1 else "")
+            + f", {self.cached} from the answer cache",
             f"  {self.model_calls} model calls, {self.attempts} attempts ({self.reasks} re-asks), "
             f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens, cost {cost}",
             f"  {self.wall_s:.1f} s, {self.articles_per_s:.2f} articles/s; output in {self.out_dir}",

@@ -19,16 +19,17 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 import diskcache
 from diskcache.core import MODE_PICKLE
+from pydantic import BaseModel
 
 from .errors import ConfigError
 
-__all__ = ["AnswerCache", "cache_key"]
+__all__ = ["AnswerCache", "AnswerKeys", "cache_key"]
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,61 @@ class _JSONOnlyDisk(diskcache.Disk):  # type: ignore[misc]  # diskcache ships no
         return super().fetch(mode, filename, value, read)
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def cache_key(parts: Mapping[str, Any]) -> str:
     """sha256 of the canonical JSON of ``parts`` (sorted keys, no whitespace)."""
-    canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(parts).encode("utf-8")).hexdigest()
+
+
+class AnswerKeys:
+    """The cache key of a model answer, byte for byte ``cache_key`` of its parts, made faster.
+
+    The parts are the backend identity, the rendered messages, the response
+    model's JSON Schema and the prompt version. All but the user message are
+    the same on every call, and serialising the schema (~5 kB) and the system
+    prompt (~5 kB) each time was a fifth of a cache hit's cost. Their canonical
+    JSON is made once here and only the rest per call; the pieces join to the
+    very text ``cache_key`` hashes (its keys sort as backend, messages,
+    prompt_version, schema), so keys, and the answers already cached, are
+    unchanged.
+    """
+
+    _STATIC_ROLES = frozenset({"system"})
+    _MAX_STATIC = 8
+
+    def __init__(self, backend: Mapping[str, Any], prompt_version: str) -> None:
+        self._head = f'{{"backend":{_canonical(backend)},"messages":['.encode()
+        self._version = f'],"prompt_version":{_canonical(prompt_version)},"schema":'
+        self._tails: dict[type[BaseModel], bytes] = {}
+        self._static: dict[str, bytes] = {}
+
+    def key(self, messages: Sequence[Mapping[str, Any]], model: type[BaseModel]) -> str:
+        """``cache_key`` of backend, ``messages``, ``model``'s schema and prompt version."""
+        digest = hashlib.sha256(self._head)
+        for number, message in enumerate(messages):
+            digest.update(b"," if number else b"")
+            digest.update(self._message(message))
+        tail = self._tails.get(model)
+        if tail is None:
+            tail = self._tails[model] = f"{self._version}{_canonical(model.model_json_schema())}}}".encode()
+        digest.update(tail)
+        return digest.hexdigest()
+
+    def _message(self, message: Mapping[str, Any]) -> bytes:
+        if message.get("role") not in self._STATIC_ROLES:
+            return _canonical(dict(message)).encode()
+        content = message.get("content")
+        if not isinstance(content, str) or len(message) != 2:
+            return _canonical(dict(message)).encode()
+        found = self._static.get(content)
+        if found is None:
+            if len(self._static) >= self._MAX_STATIC:
+                self._static.clear()
+            found = self._static[content] = _canonical(dict(message)).encode()
+        return found
 
 
 class AnswerCache:
@@ -76,6 +128,10 @@ class AnswerCache:
             raise ConfigError(
                 f"cannot use cache directory {directory}: {exc.strerror or exc}", path=str(directory)
             ) from exc
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as its directory: a copy opens its own connection to the same cache."""
+        return (type(self), (self.directory,))
 
     def get(self, key: str) -> dict[str, Any] | None:
         raw = self._cache.get(key)

@@ -27,6 +27,11 @@ from .daily import FORMATS as DAILY_FORMATS
 from .daily import DailyOptions, build_daily, write_daily
 from .daily import render as render_daily
 from .errors import SummarizeError
+from .evals import evaluate
+from .evals import render as eval_render
+from .evals.muc4 import format_benchmark, official_scores
+from .evals.muc4.run import run_benchmark
+from .evals.progress import EvalProgress
 from .pipeline import Briefer
 from .render import to_json, to_markdown
 
@@ -113,6 +118,11 @@ _model_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         type=int,
         help="Cut longer articles at a paragraph boundary. [env: SUMMARIZE_MAX_ARTICLE_CHARS]",
     ),
+    click.option(
+        "--prompts-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Other prompt templates (same file names), e.g. to eval a change. [env: SUMMARIZE_PROMPTS_DIR]",
+    ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache."),
     click.option("-v", "--verbose", count=True, help="-v for progress details, -vv for debug logs."),
 ]
@@ -195,6 +205,13 @@ def brief(
     help="Articles briefed at once (the embedded model always runs one).",
 )
 @click.option(
+    "--processes",
+    "-P",
+    type=click.IntRange(1, 256),
+    help="Processes sharing the concurrency, for a CPU-bound client "
+    "[default: one per 16 of concurrency, at most one per CPU].",
+)
+@click.option(
     "--rpm", type=click.FloatRange(0, min_open=True), help="Client-side limit: requests per minute."
 )
 @click.option("--tpm", type=click.FloatRange(0, min_open=True), help="Client-side limit: tokens per minute.")
@@ -219,6 +236,7 @@ def batch(
     out_dir: Path,
     fmt: str,
     concurrency: int,
+    processes: int | None,
     rpm: float | None,
     tpm: float | None,
     prices: Path | None,
@@ -240,6 +258,7 @@ def batch(
     settings = Settings.resolve(use_cache=not no_cache, strict_grounding=strict_grounding, **flags)
     options = BatchOptions(
         concurrency=concurrency,
+        processes=processes,  # None: one per 16 of concurrency, at most one per CPU
         rpm=rpm,
         tpm=tpm,
         csv=fmt == "csv",
@@ -314,6 +333,127 @@ def daily(
         click.echo(f"wrote {path}", err=True)
     if not outputs:
         click.echo(render_daily(result, "md", explain=explain), nl=False)
+
+
+def _minimum(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    out = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        try:
+            out[name.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not METRIC=X (e.g. place=0.6)") from None
+        if not sep:
+            raise click.BadParameter(f"{value!r} is not METRIC=X (e.g. place=0.6)")
+    return out
+
+
+@main.command("eval")
+@click.argument("datasets", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), help="Use the first N cases of each dataset.")
+@click.option("--only", multiple=True, metavar="CASE_ID", help="Run only these cases. Repeatable.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A previous --report out.json: show each metric's change; a drop beyond --tolerance fails.",
+)
+@click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02, show_default=True)
+@click.option(
+    "--min-score", type=click.FloatRange(0, 1), help="Fail (exit 1) when the overall score is lower."
+)
+@click.option(
+    "--min",
+    "minimums",
+    multiple=True,
+    metavar="METRIC=X",
+    callback=_minimum,
+    help="Fail when a metric (a field, detection_f1, negatives, ...) is below X (0-1). Repeatable.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the report to out.html, out.md or out.json. Repeatable.",
+)
+@click.option(
+    "--judge", is_flag=True, help="Ask the model whether the article supports each summary sentence."
+)
+@click.option(
+    "--set",
+    "muc4_set",
+    type=click.Choice(["tst3", "tst4"]),
+    default="tst4",
+    show_default=True,
+    help="With the dataset 'muc4': which MUC-4 test set to score by the 1992 rules.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_with_model_options
+@_reports_errors
+def eval_command(
+    datasets: tuple[str, ...],
+    limit: int | None,
+    only: tuple[str, ...],
+    baseline: Path | None,
+    tolerance: float,
+    min_score: float | None,
+    minimums: dict[str, float],
+    reports: tuple[Path, ...],
+    judge: bool,
+    muc4_set: str,
+    quiet: bool,
+    no_cache: bool,
+    verbose: int,
+    **flags: Any,
+) -> None:
+    """Score briefs of DATASET... against hand-labelled gold.
+
+    DATASET is a gold case file or folder (evals/cases) or an imported corpus
+    (muc4:tst4, muc4:tst3, muc4:dev). Prints per-field scores, incident P/R/F1 and a
+    per-case diff. Exit code 1 when a --min/--min-score gate or the --baseline fails.
+
+    'summarize eval muc4 --set tst4 [--limit N]' instead scores the briefs by the
+    official MUC-4 (1992) rules and prints our row beneath the 1992 systems.
+    """
+    _setup_logging(verbose)
+    if datasets == ("muc4",):
+        settings = Settings.resolve(use_cache=not no_cache, **flags)
+        with EvalProgress(fancy=not quiet and sys.stderr.isatty()) as progress:
+            scored = run_benchmark(muc4_set, settings, limit=limit, progress=None if quiet else progress)
+        click.echo(format_benchmark(scored, official_scores(muc4_set)), nl=False)
+        return
+    for path in reports:
+        if path.suffix not in {".html", ".md", ".json"}:
+            raise click.BadParameter(
+                f"{path}: the report must end in .html, .md or .json", param_hint="--report"
+            )
+    settings = Settings.resolve(use_cache=not no_cache, **flags)
+    gates = {**minimums, **({"overall": min_score} if min_score is not None else {})}
+    with EvalProgress(fancy=not quiet and sys.stderr.isatty()) as progress:
+        outcome = evaluate(
+            datasets,
+            settings,
+            limit=limit,
+            only=only,
+            baseline=baseline,
+            tolerance=tolerance,
+            minimums=gates,
+            judge=judge,
+            progress=None if quiet else progress,
+        )
+    click.echo(eval_render.to_markdown(outcome), nl=False)
+    writers = {
+        ".html": lambda: eval_render.to_html(outcome),
+        ".md": lambda: eval_render.to_markdown(outcome),
+        ".json": lambda: eval_render.to_json(outcome.run.report),
+    }
+    for path in reports:
+        path.write_text(writers[path.suffix](), encoding="utf-8")
+        click.echo(f"wrote {path}", err=True)
+    for line in outcome.failures:
+        click.echo(f"FAILED: {line}", err=True)
+    if not outcome.passed:
+        sys.exit(1)
 
 
 @main.group()

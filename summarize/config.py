@@ -43,6 +43,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "models_dir": ("SUMMARIZE_MODELS_DIR", Path),
     "max_article_chars": ("SUMMARIZE_MAX_ARTICLE_CHARS", int),
     "reuse_prefix": ("SUMMARIZE_REUSE_PREFIX", "bool"),
+    "prompts_dir": ("SUMMARIZE_PROMPTS_DIR", Path),
 }
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -94,6 +95,8 @@ class Settings:
     max_article_chars: int = 20_000
     #: let llama.cpp reuse the evaluated prompt prefix between calls (off only to measure its saving)
     reuse_prefix: bool = True
+    #: another directory of prompt templates (same file names), e.g. to eval a prompt change
+    prompts_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in INSTRUCTOR_MODES:
@@ -109,6 +112,11 @@ class Settings:
                 raise ConfigError(f"{name} must not be negative", **{name: getattr(self, name)})
         if self.timeout <= 0:
             raise ConfigError("timeout must be positive", timeout=self.timeout)
+        if self.prompts_dir is not None and not (self.prompts_dir / "brief.system.j2").is_file():
+            raise ConfigError(
+                f"{self.prompts_dir} is not a prompts directory (no brief.system.j2)",
+                prompts_dir=str(self.prompts_dir),
+            )
 
     @property
     def uses_embedded(self) -> bool:

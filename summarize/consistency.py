@@ -20,14 +20,17 @@ from .schema import Outcome, SubEventType, TargetType, Weapon
 
 __all__ = [
     "is_claim",
+    "is_general_blame",
     "known",
     "lead",
     "mentioned",
     "mentions_violence",
     "named_in",
+    "named_weapons",
     "responsibility_leads",
     "sentences",
     "several_countries",
+    "speaks_of_responsibility",
     "sub_event_for",
     "supported_outcome",
     "supported_weapons",
@@ -77,6 +80,32 @@ def supported_weapons(weapons: Iterable[Weapon], scope: str) -> list[Weapon]:
     return [w for w in dict.fromkeys(weapons) if mentioned(w, scope)]
 
 
+# Weapons taken from the incident's own sentence even when the model lists none. Aircraft words
+# are left out: "a police helicopter" is more often the target than the weapon.
+_SELF_EVIDENT = (
+    Weapon.vehicle_bomb,
+    Weapon.ied,
+    Weapon.suicide_vest,
+    Weapon.grenade,
+    Weapon.rocket,
+    Weapon.missile,
+    Weapon.mortar,
+    Weapon.artillery,
+    Weapon.firearm,
+)
+
+
+def named_weapons(sentence: str) -> list[Weapon]:
+    """The weapons a sentence names outright ("a bomb exploded", "gunmen shot").
+
+    A car bomb or a suicide vest is not also counted as an IED.
+    """
+    found = [w for w in _SELF_EVIDENT if mentioned(w, sentence)]
+    if Weapon.vehicle_bomb in found or Weapon.suicide_vest in found:
+        found = [w for w in found if w is not Weapon.ied]
+    return found
+
+
 def sub_event_for(
     sub: SubEventType, weapons: list[Weapon], scope: str, *, target_types: Iterable[TargetType] = ()
 ) -> SubEventType:
@@ -122,6 +151,27 @@ def tone_of(sentence: str) -> str:
     if _HEDGED.search(sentence):
         return "suspected"
     return "attributed"
+
+
+# "accused X of being responsible for most of the attacks": blame for a campaign, not for one incident
+_GENERAL_BLAME = re.compile(
+    r"\b(?:most|many|several|dozens|hundreds|scores|all|a series|a wave|a string|a spate|a number)\s+"
+    r"(?:of\s+)?(?:the\s+|these\s+|such\s+)?(?:recent\s+|previous\s+|past\s+)?"
+    r"(?:attacks|bombings|assaults|strikes|incidents|killings)\b",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_responsibility(sentence: str) -> bool:
+    """Whether a sentence says anything about who is responsible (blame needs such words)."""
+    return bool(_RESPONSIBILITY_WORDS.search(sentence))
+
+
+def is_general_blame(sentence: str, place: str | None) -> bool:
+    """Blame for many attacks at once that does not name this incident's place: not an attribution of it."""
+    if not _GENERAL_BLAME.search(sentence):
+        return False
+    return not (place and named_in(place, sentence))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019\u00bb)\]]*\s+|\n+")
@@ -224,7 +274,18 @@ _OUTCOME_WORDS: dict[Outcome, re.Pattern[str]] = {
 }
 
 
+_NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither)\b[^.,;:!?]*$", re.IGNORECASE)
+
+
 def supported_outcome(outcome: Outcome, scope: str) -> Outcome:
-    """The model's outcome when the incident's words support it, else ``unknown``."""
+    """The model's outcome when the incident's words support it, else ``unknown``.
+
+    Negated words do not count: "with no casualties or damage" does not say the attack hit.
+    """
     pattern = _OUTCOME_WORDS.get(outcome)
-    return outcome if pattern is None or pattern.search(scope) else Outcome.unknown
+    if pattern is None:
+        return outcome
+    for found in pattern.finditer(scope):
+        if not _NEGATED.search(scope[max(0, found.start() - 40) : found.start()]):
+            return outcome
+    return Outcome.unknown

@@ -79,6 +79,22 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in out if not unicodedata.combining(c))
 
 
+# ASCII characters that fold to their lower case and nothing else (not space, quote or dash). Runs of
+# them, joined by single spaces (which fold to themselves there), are most of any English text and
+# are folded a run at a time instead of a character at a time.
+_PLAIN_ASCII = "".join(
+    ch
+    for ch in map(chr, range(128))
+    if not ch.isspace()
+    and ch.isprintable()
+    and _fold_char(ch) == ch.lower()
+    and ch not in _DOUBLE_QUOTES
+    and ch not in _SINGLE_QUOTES
+)
+_PLAIN_RUN = f"[{re.escape(_PLAIN_ASCII)}]+"
+_TOKEN = re.compile(f"({_PLAIN_RUN}(?: {_PLAIN_RUN})*)|.", re.DOTALL)
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """Normalise ``text`` for matching; return it with, per normalised character, its original index.
 
@@ -88,10 +104,16 @@ def normalize(text: str) -> tuple[str, list[int]]:
     non-decreasing, so a normalised span ``[a, b)`` maps back to the original
     span ``[idx[a], idx[b - 1] + 1)``.
     """
-    chars: list[str] = []
+    pieces: list[str] = []  # plain runs whole, anything else one folded character at a time
     idx: list[int] = []
     n = len(text)
-    for i, ch in enumerate(text):
+    for token in _TOKEN.finditer(text):
+        i = token.start()
+        if token.lastindex:  # plain ASCII and single spaces: lower case, one index per character
+            pieces.append(token.group().lower())
+            idx.extend(range(i, token.end()))
+            continue
+        ch = token.group()
         folded = _fold_char(ch)
         if folded == '"':
             continue
@@ -101,14 +123,14 @@ def normalize(text: str) -> tuple[str, list[int]]:
             if not (prev_alnum and next_alnum):
                 continue
         for c in folded:
-            if c == " " and (not chars or chars[-1] == " "):
+            if c == " " and (not pieces or pieces[-1] == " "):
                 continue
-            chars.append(c)
+            pieces.append(c)
             idx.append(i)
-    if chars and chars[-1] == " ":
-        chars.pop()
+    if pieces and pieces[-1] == " ":
+        pieces.pop()
         idx.pop()
-    return "".join(chars), idx
+    return "".join(pieces), idx
 
 
 @functools.lru_cache(maxsize=16)

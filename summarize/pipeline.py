@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -22,7 +22,7 @@ from .articles import Article, truncate
 from .assembly import build_incident, candidate_events, context_facts, share_generic_claims, with_summary
 from .backends import create_backend
 from .backends.base import Backend, Message, Usage
-from .cache import AnswerCache, cache_key
+from .cache import AnswerCache, AnswerKeys
 from .config import Settings
 from .consistency import lead
 from .extraction import IncidentDetail, Survey
@@ -79,8 +79,10 @@ class Briefer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Briefer:
+        prompts = PromptSet(settings.prompts_dir)
         return cls(
-            create_backend(settings),
+            create_backend(settings, prompts),
+            prompts=prompts,
             cache=AnswerCache(settings.cache_dir / "answers") if settings.use_cache else None,
             strict_grounding=settings.strict_grounding,
             max_article_chars=settings.max_article_chars,
@@ -96,17 +98,21 @@ class Briefer:
     def _identity(self) -> dict[str, Any]:
         return dict(self.backend.identity())
 
+    @cached_property
+    def _keys(self) -> AnswerKeys:
+        return AnswerKeys(self._identity, self.prompts.version)
+
     # -- model calls -----------------------------------------------------------------------------
 
+    def ask(self, messages: Sequence[Message], model: type[T]) -> tuple[T, bool]:
+        """One structured answer through this briefer's backend and cache (for tasks beside briefing),
+        and whether it came from the cache."""
+        tally = _Tally()
+        value = self._ask(messages, model, tally)
+        return value, tally.hits == 1
+
     def _ask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
-        key = cache_key(
-            {
-                "backend": self._identity,
-                "messages": list(messages),
-                "schema": _schema(model),
-                "prompt_version": self.prompts.version,
-            }
-        )
+        key = self._keys.key(messages, model)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             try:
                 value = model.model_validate(hit["value"])
@@ -193,17 +199,11 @@ class Briefer:
                 prompt_version=self.prompts.version,
                 schema_version=SCHEMA_VERSION,
                 created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                usage=TokenUsage(**asdict(tally.usage)),
+                usage=TokenUsage(**asdict(tally.usage), requests=tally.calls),
                 cache_hit=tally.calls > 0 and tally.hits == tally.calls,
                 elapsed_s=round(time.monotonic() - started, 3),
             ),
         )
-
-
-@cache
-def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A response model's JSON Schema, computed once (pydantic rebuilds it on every call)."""
-    return model.model_json_schema()
 
 
 def brief_article(article: Article, settings: Settings | None = None) -> Brief:

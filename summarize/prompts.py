@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, overload
@@ -54,13 +55,27 @@ class PromptSet:
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # ``version`` hashed the files once; a reload would render something else
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as its directory (a worker process renders the same templates)."""
+        return (type(self), (self.directory,))
 
     @cached_property
     def version(self) -> str:
-        """A short hash of every template file (name and bytes)."""
+        """A short hash of the briefing templates: the ``*.j2`` files at the top of the directory.
+
+        Other tasks keep their templates in subfolders (``eval/``, ``daily/``) and version them
+        with ``version_of``, so a new judge prompt does not invalidate every cached brief.
+        """
+        return self.version_of(sorted(self.directory.glob("*.j2")))
+
+    def version_of(self, paths: Sequence[Path | str]) -> str:
+        """A short hash of some template files (names relative to the directory, and bytes)."""
         digest = hashlib.sha256()
-        for path in sorted(self.directory.rglob("*.j2")):
+        for given in paths:
+            path = given if isinstance(given, Path) else self.directory / given
             digest.update(path.relative_to(self.directory).as_posix().encode())
             digest.update(b"\0")
             digest.update(path.read_bytes())
@@ -96,6 +111,19 @@ class PromptSet:
             blame=[_for_model(s) for s in blame],
         )
 
+    def judge_messages(self, article: Article, statements: Sequence[str]) -> list[Message]:
+        """The optional eval judge: which of ``statements`` does ``article`` support?"""
+        user = self.render(
+            "eval/judge.user.j2",
+            title=_for_model(article.title),
+            text=_for_model(article.text),
+            statements=[_for_model(s) for s in statements],
+        )
+        return [
+            {"role": "system", "content": self.render("eval/judge.system.j2")},
+            {"role": "user", "content": user},
+        ]
+
     def _messages(self, template: str, article: Article, **values: Any) -> list[Message]:
         user = self.render(template, title=_for_model(article.title), text=_for_model(article.text), **values)
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
@@ -109,16 +137,21 @@ _DELIMITER = re.compile(r"</?\s*article\s*>", re.IGNORECASE)
 # Sentences that address the model rather than the reader. A 1.5B model obeys "output an
 # empty list" even when told that the article is data, so the model sees a marker instead;
 # the brief (summary, quotes, offsets) still uses the article's own text.
-_ADDRESSED_TO_MODEL = re.compile(
-    r"[^.!?\n]*\b(?:"
+_ADDRESSING = (
+    r"\b(?:"
     r"(?:ignore|disregard|forget|override)\b[^.!?\n]{0,25}"
     r"\b(?:previous|prior|above|earlier|all|any|your|these|system)\b[^.!?\n]{0,15}"
     r"\b(?:instructions?|prompts?|rules|directions)"
     r"|(?:output|return|respond|reply|answer|print)\b[^.!?\n]{0,30}\b(?:empty|nothing|no incidents?|\[\])"
     r"|you are now\b|new instructions?\s*:|system prompt"
-    r")[^.!?\n]*[.!?]?",
-    re.IGNORECASE,
+    r")"
 )
+# The whole sentence around such words. Searched for directly, its leading ``[^.!?\n]*``
+# is tried at every position of every sentence (~17 ms on a 2,500-character article, per
+# call); ``_mask_addressed`` finds the words first and matches the sentence from its start.
+_ADDRESSED_TO_MODEL = re.compile(r"[^.!?\n]*" + _ADDRESSING + r"[^.!?\n]*[.!?]?", re.IGNORECASE)
+_ADDRESSING_WORDS = re.compile(_ADDRESSING, re.IGNORECASE)
+_SENTENCE_ENDS = ".!?\n"
 _MARKER = "[text addressed to an AI assistant, not news: omitted]"
 
 
@@ -129,5 +162,28 @@ def _for_model(text: None) -> None: ...
 def _for_model(text: str | None) -> str | None:
     if text is None:
         return None
-    text = _ADDRESSED_TO_MODEL.sub(_MARKER, text)
+    text = _mask_addressed(text)
     return _DELIMITER.sub("(article)", text.translate(_DOUBLE_QUOTES))
+
+
+def _mask_addressed(text: str) -> str:
+    """``_ADDRESSED_TO_MODEL.sub(_MARKER, text)``, in time linear in the text.
+
+    Every match of the sentence pattern contains a match of its words, and the
+    leftmost one starts where the sentence of the leftmost words starts (its
+    lead cannot cross a sentence end), so matching the sentence pattern there
+    gives the very match that ``sub`` would find.
+    """
+    pieces: list[str] = []
+    pos = 0
+    while (words := _ADDRESSING_WORDS.search(text, pos)) is not None:
+        start = words.start()
+        while start > pos and text[start - 1] not in _SENTENCE_ENDS:
+            start -= 1
+        sentence = _ADDRESSED_TO_MODEL.match(text, start)
+        if sentence is None:  # cannot happen (see above); keep the text rather than loop
+            break
+        pieces += (text[pos:start], _MARKER)
+        pos = sentence.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)

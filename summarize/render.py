@@ -15,10 +15,18 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .schema import Brief, Casualties, Incident, Location, Responsibility
 
-__all__ = ["incident_headline", "incident_sentence", "to_json", "to_markdown"]
+__all__ = [
+    "casualties_text",
+    "incident_headline",
+    "incident_sentence",
+    "to_json",
+    "to_markdown",
+    "type_label",
+]
 
 
-def _casualties(value: Casualties) -> str:
+def casualties_text(value: Casualties) -> str:
+    """A casualty figure for people: "at least 5", "about 20", "not reported"."""
     if value.count is None:
         return "not reported"
     prefix = {"at_least": "at least ", "approximate": "about "}.get(value.qualifier or "exact", "")
@@ -34,7 +42,7 @@ _LABELS = {
 }
 
 
-def _label(value: str) -> str:
+def type_label(value: str) -> str:
     """ACLED's own wording for a snake_case type."""
     return _LABELS.get(value, value.replace("_", " "))
 
@@ -47,10 +55,11 @@ def _env() -> SandboxedEnvironment:
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # shipped with the package: no stat() of every template on every render
     )
-    env.globals["casualties"] = _casualties
+    env.globals["casualties"] = casualties_text
     env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
-    env.filters["label"] = _label
+    env.filters["label"] = type_label
     return env
 
 

@@ -314,6 +314,9 @@ class TokenUsage(_Strict):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     attempts: int = Field(default=0, description="Model calls made, re-asks included.")
+    requests: int = Field(
+        default=0, description="Answers asked for (one per prompt); attempts beyond these were re-asks."
+    )
 
 
 class Provenance(_Strict):

@@ -7,8 +7,11 @@ on 127.0.0.1, the last two with ``python -m summarize batch`` as a real process.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import logging
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -26,11 +29,13 @@ from click.testing import CliRunner
 from summarize.acled_csv import COLUMNS
 from summarize.backends.base import Completion, Message, Usage
 from summarize.batch import BatchOptions, run_batch
-from summarize.batch_output import repair_tail
+from summarize.batch_output import JsonlAppender, OutputLock, repair_tail
 from summarize.batch_progress import ProgressDisplay
 from summarize.batch_summary import BatchProgress
+from summarize.batch_workers import PRELOAD, Gate
 from summarize.cli import main
-from summarize.errors import BackendUnavailable
+from summarize.config import Settings
+from summarize.errors import BackendUnavailable, ConfigError
 from summarize.extraction import IncidentDetail, Survey
 from summarize.pipeline import Briefer
 from summarize.ratelimit import TokenBucket
@@ -250,6 +255,61 @@ def test_repair_tail_on_a_file_with_no_complete_line(tmp_path: Path) -> None:
     assert path.read_bytes() == b""
 
 
+def test_group_commit_appends_whole_lines_only_when_committed(tmp_path: Path) -> None:
+    path = tmp_path / "briefs.jsonl"
+    with JsonlAppender(path) as out:
+        out.append(b'{"n":1}\n')
+        out.append_json({"n": 2})
+        assert path.read_bytes() == b""  # queued, not written
+        assert out.commit() == 2
+        assert path.read_bytes() == b'{"n":1}\n{"n":2}\n'
+        assert out.commit() == 0
+        for bad in (b'{"n":3}', b'{"n":3}\n{"n":4}\n'):
+            with pytest.raises(ValueError, match="exactly one line"):
+                out.append(bad)
+        out.append(b'{"n":5}\n')
+    assert path.read_bytes().endswith(b'{"n":2}\n{"n":5}\n')  # close commits what is queued
+
+
+_COMMITTER = """
+import os, sys
+from pathlib import Path
+from summarize.batch_output import JsonlAppender
+out = JsonlAppender(Path(sys.argv[1]))
+n = 0
+while True:
+    for _ in range(1 + n % 7):
+        out.append_json({"n": n, "pad": "x" * (n * 7919 % 200_000)})
+        n += 1
+    out.commit()
+    print(n, flush=True)
+"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kill_9_during_group_commits_leaves_whole_lines_and_loses_nothing_committed(
+    tmp_path: Path, seed: int
+) -> None:
+    path = tmp_path / "briefs.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _COMMITTER, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert process.stdout is not None
+    committed = 0
+    for _ in range(20 + 15 * seed):
+        committed = int(process.stdout.readline())
+    time.sleep(0.001 * seed)  # anywhere in the next group, mid-write included
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    committed = max([committed, *(int(line) for line in process.stdout.read().split())])
+
+    repair_tail(path)
+    numbers = [json.loads(line)["n"] for line in path.read_bytes().splitlines()]
+    assert numbers == list(range(len(numbers)))  # every line whole, none twice, no gap
+    assert len(numbers) >= committed  # nothing reported committed is lost
+
+
 def python_m_batch(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
@@ -279,8 +339,29 @@ def slow_server() -> Iterator[FakeOpenAIServer]:
         yield fake
 
 
+def descendants(pid: int) -> set[int]:
+    """The processes below ``pid`` (Linux /proc), children of children included."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return False
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
 def test_kill_9_mid_run_then_resume_gives_every_article_exactly_once(
-    tmp_path: Path, slow_server: FakeOpenAIServer
+    tmp_path: Path, slow_server: FakeOpenAIServer, processes: str
 ) -> None:
     records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(60)])
     out = tmp_path / "out"
@@ -294,11 +375,18 @@ def test_kill_9_mid_run_then_resume_gives_every_article_exactly_once(
         "fake-model",
         "-j",
         "4",
+        "-P",
+        processes,
     ]
     process = python_m_batch(*flags)
     wait_for_lines(out / "briefs.jsonl", 10, process)
+    below = descendants(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in below), "worker processes outlived the killed batch"
     with open(out / "briefs.jsonl", "ab") as handle:  # as if killed in the middle of a write
         handle.write(b'{"schema_version":"incident-brief/1","article":{"id":"sha256:00')
 
@@ -310,7 +398,8 @@ def test_kill_9_mid_run_then_resume_gives_every_article_exactly_once(
     assert "skipped" in result.stderr and "0 failed" in result.stderr
 
 
-def test_sigint_stops_cleanly_and_the_rerun_completes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_sigint_stops_cleanly_and_the_rerun_completes(tmp_path: Path, processes: str) -> None:
     records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(80)])
     out = tmp_path / "out"
     with FakeOpenAIServer(default=responder, latency=0.2) as server:
@@ -324,6 +413,8 @@ def test_sigint_stops_cleanly_and_the_rerun_completes(tmp_path: Path) -> None:
             "fake-model",
             "-j",
             "4",
+            "-P",
+            processes,
         ]
         process = python_m_batch(*flags)
         wait_for_lines(out / "briefs.jsonl", 4, process)
@@ -361,6 +452,100 @@ def test_stop_event_ends_the_run_like_ctrl_c(tmp_path: Path) -> None:
     )
     assert summary.interrupted and 5 <= summary.ok < 50
     assert len(briefs_in(tmp_path / "out")) == summary.ok
+
+
+# -- worker processes ------------------------------------------------------------------------------
+
+
+def fake_settings(server: FakeOpenAIServer, tmp_path: Path) -> Settings:
+    return Settings(
+        model="fake-model", base_url=server.base_url, cache_dir=tmp_path / "cache", http_retries=0, timeout=10
+    )
+
+
+@pytest.fixture(scope="module")
+def warm_forkserver() -> None:
+    """Start the fork server (and its import of the pipeline) once, so worker processes start at once."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    process = context.Process(target=time.sleep, args=(0,))
+    process.start()
+    process.join()
+
+
+def worker_ready(caplog: pytest.LogCaptureFixture) -> bool:
+    return any(r.getMessage().startswith("worker process 1 ready") for r in caplog.records)
+
+
+@pytest.mark.usefixtures("warm_forkserver")
+def test_worker_processes_share_the_work_and_brief_each_article_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="summarize")
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(30)])
+    out = tmp_path / "out"
+    with FakeOpenAIServer(default=responder, latency=0.05) as server:
+        summary = run_batch(
+            [records],
+            out,
+            settings=fake_settings(server, tmp_path),
+            options=BatchOptions(concurrency=4, processes=2, durable=False),
+        )
+    assert (summary.ok, summary.failed, summary.processes) == (30, 0, 2)
+    assert summary.model_calls == 60  # calls counted in the worker process come back too
+    assert len({b.article.id for b in briefs_in(out)}) == len(briefs_in(out)) == 30
+    (done,) = [r for r in caplog.records if r.getMessage().startswith("worker process 1 done")]
+    assert done.process != os.getpid()  # logged there, written here
+    assert int(done.getMessage().split(": ")[1].split()[0]) > 0  # it briefed some of them
+
+
+@pytest.mark.usefixtures("warm_forkserver")
+def test_a_worker_process_that_dies_fails_only_its_articles(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="summarize")
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(40)])
+    out = tmp_path / "out"
+    with FakeOpenAIServer(default=responder, latency=0.1) as server:
+        settings = fake_settings(server, tmp_path)
+        options = BatchOptions(concurrency=4, processes=2, durable=False, handle_sigint=False)
+        result: list[Any] = []
+        runner = threading.Thread(
+            target=lambda: result.append(run_batch([records], out, settings=settings, options=options))
+        )
+        runner.start()
+        deadline = time.monotonic() + 30
+        while not worker_ready(caplog) or len(briefs_in(out) if (out / "briefs.jsonl").exists() else []) < 6:
+            assert time.monotonic() < deadline, "the batch made no progress"
+            time.sleep(0.02)
+        (worker,) = multiprocessing.active_children()
+        os.kill(worker.pid, signal.SIGKILL)
+        runner.join(timeout=60)
+        (first,) = result
+        assert first.ok + first.failed == 40 and first.failed > 0
+        briefed = {b.article.source for b in briefs_in(out)}
+        failed = {e["source"] for e in errors_in(out)}
+        assert not briefed & failed and len(briefed | failed) == 40
+        assert all("worker process" in e["message"] for e in errors_in(out))
+
+        again = run_batch([records], out, settings=settings, options=options)
+    assert (again.ok, again.skipped) == (first.failed, first.ok)
+    assert len({b.article.id for b in briefs_in(out)}) == len(briefs_in(out)) == 40
+
+
+def test_a_given_briefer_runs_in_one_process(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(5)])
+    summary = batch([records], tmp_path / "out", Scripted(), processes=2)
+    assert (summary.ok, summary.processes) == (5, 1)
+
+
+def test_one_batch_at_a_time_per_output_directory(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(3)])
+    out = tmp_path / "out"
+    out.mkdir()
+    with OutputLock(out), pytest.raises(ConfigError, match="another batch is writing"):
+        batch([records], out, Scripted())
+    assert batch([records], out, Scripted()).ok == 3  # free again once the other one ends
 
 
 # -- faults over HTTP ------------------------------------------------------------------------------
@@ -490,3 +675,39 @@ def test_progress_lines_off_a_terminal() -> None:
         display(BatchProgress(total=10, ok=4, failed=1, skipped=0, in_flight=2, elapsed_s=5.0, stopping=True))
     assert lines[0] == "batch: 5/10 (50%): 4 ok, 1 failed, 0 skipped, 2 in flight; 1.00 articles/s, ETA 0m05s"
     assert any(line.startswith("interrupted: finishing 2 article(s)") for line in lines)
+
+
+def test_gate_limits_briefs_at_once_and_moves_with_worker_processes() -> None:
+    gate = Gate(3)
+    most, lock = [0], threading.Lock()
+    release = threading.Event()
+
+    def brief() -> None:
+        with gate:
+            with lock:
+                most[0] = max(most[0], gate.active)
+            release.wait(5)
+
+    threads = [threading.Thread(target=brief) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.2)
+    assert gate.active == 3  # the other three wait
+    gate.move(-2)  # a worker process took a share: running briefs finish, no new one starts
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert most[0] == 3 and gate.active == 0 and gate.limit == 1
+
+
+def test_an_fsync_failure_is_not_swallowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    out = JsonlAppender(tmp_path / "briefs.jsonl")
+    out.append(b'{"n":1}\n')
+    out.commit()  # written; the background fsync fails
+    with pytest.raises(OSError, match="Input/output"):
+        out.close()
+    assert (tmp_path / "briefs.jsonl").read_bytes() == b'{"n":1}\n'

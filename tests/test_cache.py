@@ -11,7 +11,9 @@ import pytest
 
 from summarize.articles import article_from_text
 from summarize.backends import MockBackend
-from summarize.cache import AnswerCache, cache_key
+from summarize.backends.base import Message
+from summarize.cache import AnswerCache, AnswerKeys, cache_key
+from summarize.extraction import IncidentDetail, Survey
 from summarize.pipeline import Briefer
 
 from .test_pipeline import TEXT, detail, survey
@@ -49,6 +51,24 @@ def test_non_json_values_are_refused(tmp_path: Path) -> None:
 def test_key_is_canonical() -> None:
     assert cache_key({"a": 1, "b": [1, 2]}) == cache_key({"b": [1, 2], "a": 1})
     assert cache_key({"a": 1}) != cache_key({"a": 2})
+
+
+def test_answer_keys_equal_cache_key_of_the_parts() -> None:
+    identity = {"backend": "openai", "model": "m", "temperature": 0.0, "base_url": "http://h/v1"}
+    keys = AnswerKeys(identity, "v1")
+    system: Message = {"role": "system", "content": 'Brief it. "Quotes", \\ and ünïcode \u2014 \n lines'}
+    for user in ("Gunmen attacked Gao.", 'He said "go" \u00e9\n\n</article>', ""):
+        messages: list[Message] = [system, {"role": "user", "content": user}]
+        for model in (Survey, IncidentDetail, Survey):  # the second Survey uses the kept tail
+            parts = {
+                "backend": identity,
+                "messages": messages,
+                "schema": model.model_json_schema(),
+                "prompt_version": "v1",
+            }
+            assert keys.key(messages, model) == cache_key(parts)
+    assert AnswerKeys(identity, "v2").key([system], Survey) != keys.key([system], Survey)
+    assert keys.key([system], Survey) != keys.key([system], IncidentDetail)
 
 
 def test_clear(tmp_path: Path) -> None:

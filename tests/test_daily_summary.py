@@ -11,6 +11,7 @@ from summarize.cache import AnswerCache
 from summarize.daily import DailyBrief, DailyOptions, daily_from_briefs
 from summarize.daily.summary import SummaryDraft, SummaryWriter
 from summarize.errors import BackendUnavailable
+from summarize.pipeline import Briefer
 from tests.test_daily_linking import DAY, brief, incident
 
 BRIEFS = [
@@ -48,7 +49,7 @@ def test_model_sentences_are_kept_only_with_existing_ids_and_supported_numbers(t
         }
     )
     with AnswerCache(tmp_path / "answers") as cache:
-        day = day_with(SummaryWriter(backend, cache=cache))
+        day = day_with(SummaryWriter(Briefer(backend, cache=cache)))
     summary = day.summary
     assert summary.written_by == "model"
     assert [(s.text, s.incident_ids) for s in summary.sentences] == [
@@ -68,9 +69,9 @@ def test_model_sentences_are_kept_only_with_existing_ids_and_supported_numbers(t
 def test_the_summary_comes_from_the_answer_cache_the_second_time(tmp_path: Path) -> None:
     answer = {"sentences": [{"text": "Eight people were killed in Kabul.", "incident_ids": ["I1"]}]}
     with AnswerCache(tmp_path / "answers") as cache:
-        first = day_with(SummaryWriter(MockBackend().enqueue(answer), cache=cache)).summary
+        first = day_with(SummaryWriter(Briefer(MockBackend().enqueue(answer), cache=cache))).summary
         empty = MockBackend()  # answers nothing: a model call would fail the test
-        second = day_with(SummaryWriter(empty, cache=cache)).summary
+        second = day_with(SummaryWriter(Briefer(empty, cache=cache))).summary
     assert not first.cache_hit and second.cache_hit
     assert second.sentences == first.sentences
     assert empty.calls == []
@@ -91,7 +92,7 @@ def test_a_summary_with_no_valid_sentence_falls_back_and_says_why() -> None:
     backend = MockBackend().enqueue(
         {"sentences": [{"text": "Something happened in Mosul.", "incident_ids": ["I7"]}]}
     )
-    day = day_with(SummaryWriter(backend))
+    day = day_with(SummaryWriter(Briefer(backend)))
     assert day.summary.written_by == "fallback"
     assert day.summary.dropped
     assert any("without the model" in note for note in day.notes)
@@ -99,7 +100,7 @@ def test_a_summary_with_no_valid_sentence_falls_back_and_says_why() -> None:
 
 def test_a_failing_model_falls_back_with_a_note() -> None:
     backend = MockBackend().enqueue(BackendUnavailable("connection refused", backend="mock"))
-    day = day_with(SummaryWriter(backend))
+    day = day_with(SummaryWriter(Briefer(backend)))
     assert day.summary.written_by == "fallback"
     assert any("could not write the summary" in note for note in day.notes)
 

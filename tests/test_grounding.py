@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.grounding import MIN_FUZZY_CHARS, QuoteMatch, locate, normalize
+from summarize.grounding import MIN_FUZZY_CHARS, QuoteMatch, _fold_char, locate, normalize
 
 SEED = Path(__file__).resolve().parents[2] / "shared/seeds/000_3dd804058064a703.txt"
 
@@ -328,3 +328,45 @@ def test_fast_on_long_article(seed: str) -> None:
         assert results[-1] is None
     # a guard against pathological (quadratic) matching, not a benchmark: ~20 ms here, CI is noisy
     assert min(timings) < 0.5, f"20 quotes took {min(timings) * 1000:.1f} ms"
+
+
+def _normalize_one_char_at_a_time(text: str) -> tuple[str, list[int]]:
+    """``normalize`` as it was written first, character by character: the reference for its fast path."""
+    chars: list[str] = []
+    idx: list[int] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        folded = _fold_char(ch)
+        if folded == '"':
+            continue
+        inside_word = i > 0 and text[i - 1].isalnum() and i + 1 < n and text[i + 1].isalnum()
+        if folded == "'" and not inside_word:
+            continue
+        for c in folded:
+            if c == " " and (not chars or chars[-1] == " "):
+                continue
+            chars.append(c)
+            idx.append(i)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        idx.pop()
+    return "".join(chars), idx
+
+
+def test_normalize_matches_the_character_by_character_reference() -> None:
+    alphabet = (
+        "abcXYZ019 .,;:-!?()[]\\\\^$*+{}|/\"'`\t\n\r\x0b\x1f\u00a0\u2009"
+        "\u2018\u2019\u201c\u201d\u00ab\u2013\u2014\u2026\u00e9\u00c9\u0301\ufb01\u00df\u0130\u2032"
+    )
+    rng = random.Random(3)
+    texts = ["", " ", "Don't", "  'quoted'  ", SEED_LIKE]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
+    for text in texts:
+        assert normalize(text) == _normalize_one_char_at_a_time(text), repr(text)
+
+
+SEED_LIKE = (
+    "On Monday, rockets hit Ain al-Asad air base \u2014 \u201cno casualties,\u201d officials said; "
+    "the group\u2019s statement (2023-12-11) claimed \u2018responsibility\u2019\u2026  "
+    "Caf\u00e9 \u00e9t\u00e9."
+)

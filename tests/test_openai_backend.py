@@ -15,9 +15,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import instructor
+import openai
 import pytest
+from instructor.v2.validation.async_validators import async_field_validator
 from pydantic import BaseModel, Field
 
+from summarize.backends import _instructor_prep
+from summarize.backends._instructor_prep import prepared
 from summarize.backends._openai import DEFAULT_BASE_URL, OpenAIBackend
 from summarize.backends.base import Backend, Message, Usage
 from summarize.config import Settings
@@ -291,3 +296,97 @@ def test_usage_is_counted_per_call_under_concurrency(make: Make) -> None:
         with ThreadPoolExecutor(max_workers=16) as pool:
             results = list(pool.map(lambda _: backend.complete(MESSAGES, Brief), range(32)))
     assert {r.usage for r in results} == {Usage(prompt_tokens=3, completion_tokens=2, attempts=1)}
+
+
+# -- instructor's per-class preparation, done once per class ----------------------------------------
+
+
+class Victim(BaseModel):
+    """Who was hit."""
+
+    victim: str = Field(min_length=1)
+
+
+def test_prepared_model_is_built_once_per_class() -> None:
+    assert prepared(Brief) is prepared(Brief)
+    assert prepared(Victim) is not prepared(Brief)
+    assert issubclass(prepared(Brief), Brief) and issubclass(prepared(Victim), Victim)
+    assert prepared(Brief).model_json_schema()["properties"] == Brief.model_json_schema()["properties"]
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema"])
+def test_request_schema_is_the_one_instructor_sends_for_the_plain_class(
+    server: FakeOpenAIServer, mode: str, make: Make
+) -> None:
+    server.default = always(Answer(GOOD))
+    backend = make(server, mode=mode)
+    backend.complete(MESSAGES, Brief)
+    backend.complete(MESSAGES, Brief)
+    modes = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA}
+    plain = instructor.from_openai(openai.OpenAI(base_url=server.base_url, api_key="sk-x"), mode=modes[mode])
+    plain.chat.completions.create(model="fake-model", response_model=Brief, messages=list(MESSAGES))
+    key = "tools" if mode == "tools" else "response_format"
+    first, second, reference = (request[key] for request in server.requests)
+    assert first == second == reference
+
+
+def test_a_prepared_model_still_reasks_on_invalid_json_every_time(
+    server: FakeOpenAIServer, make: Make
+) -> None:
+    backend = make(server)
+    for _ in range(2):  # the second call uses the prepared class from the first
+        server.enqueue(Raw('{"victim": "Acme", "records": '), Answer(GOOD))
+        result = backend.complete(MESSAGES, Brief)
+        assert type(result.value) is Brief
+        assert result.usage.attempts == 2
+    server.enqueue(Raw('{"victim": ""}'), Answer({"victim": "Acme Corp"}))
+    assert backend.complete(MESSAGES, Victim).value == Victim(victim="Acme Corp")  # its own class's rules
+    assert len(server.requests) == 6
+
+
+def test_prepared_classes_skip_the_async_validator_walk_others_do_not(
+    server: FakeOpenAIServer, make: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walked: list[Any] = []
+    walk = _instructor_prep._walk
+    assert walk is not None, "install() no longer finds instructor's reject_async_validators"
+
+    def counting(model: Any) -> None:
+        walked.append(model)
+        walk(model)
+
+    monkeypatch.setattr(_instructor_prep, "_walk", counting)
+    server.default = always(Answer(GOOD))
+    backend = make(server)
+    backend.complete(MESSAGES, Brief)
+    walked.clear()
+    backend.complete(MESSAGES, Brief)
+    assert prepared(Brief) not in walked and Brief not in walked
+
+    class Checked(BaseModel):
+        victim: str
+
+        @async_field_validator("victim")
+        async def check(self, value: str) -> str:
+            return value
+
+    with pytest.raises(ValueError, match="async validators are not supported"):
+        backend.complete(MESSAGES, Checked)  # refused as instructor refuses it, every time
+    with pytest.raises(ValueError, match="async validators are not supported"):
+        backend.complete(MESSAGES, Checked)
+
+
+def test_backend_pickles_as_its_settings_and_opens_its_own_client(
+    server: FakeOpenAIServer, make: Make
+) -> None:
+    server.default = always(Answer(GOOD))
+    backend = make(server, model=None)  # the served model is detected once, then travels with the copy
+    copy = pickle.loads(pickle.dumps(backend))
+    try:
+        assert copy.identity() == backend.identity() and copy is not backend
+        assert copy.complete(MESSAGES, Brief).value.victim == "Acme Corp"
+        backend.close()
+        assert copy.complete(MESSAGES, Brief).value.records == 1200  # its own connection pool
+    finally:
+        copy.close()
+    assert sum(1 for r in server.requests if r.get("model")) == 2

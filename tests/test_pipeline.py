@@ -11,6 +11,7 @@ import pytest
 from summarize.articles import article_from_text
 from summarize.backends import MockBackend
 from summarize.cache import AnswerCache
+from summarize.consistency import named_weapons
 from summarize.errors import ValidationFailed
 from summarize.pipeline import Briefer
 from summarize.schema import EventType, Responsibility, SubEventType, Weapon
@@ -159,6 +160,37 @@ def test_hedged_blame_is_suspected() -> None:
     )
     incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
     assert (incident.responsibility, incident.perpetrators) == (Responsibility.suspected, ["JNIM"])
+
+
+def test_blame_for_a_campaign_is_not_blame_for_this_incident() -> None:
+    general = (
+        "Last month, the minister accused JNIM of being responsible for most of the attacks in the north."
+    )
+    kidal = survey()["events"][1]
+    backend = MockBackend().enqueue(
+        survey(events=[kidal]), detail(accused=["JNIM"], accusation_quote=general)
+    )
+    incident = Briefer(backend).brief(article_from_text(TEXT + "\n\n" + general)).incidents[0]
+    assert (incident.responsibility, incident.perpetrators) == (Responsibility.unknown, [])
+
+
+def test_general_blame_naming_the_place_still_counts() -> None:
+    blame = "Officials blamed JNIM for most of the attacks in Kidal."
+    backend = MockBackend().enqueue(
+        survey(events=[survey()["events"][1]]), detail(accused=["JNIM"], accusation_quote=blame)
+    )
+    incident = Briefer(backend).brief(article_from_text(TEXT + "\n\n" + blame)).incidents[0]
+    assert (incident.responsibility, incident.perpetrators) == (Responsibility.attributed, ["JNIM"])
+
+
+def test_blame_needs_a_sentence_about_responsibility() -> None:
+    # the model quotes a sentence that only mentions the group: no one is blamed
+    strikes = "The army has already launched strikes against JNIM fighters."
+    backend = MockBackend().enqueue(
+        survey(events=[survey()["events"][1]]), detail(accused=["JNIM"], accusation_quote=strikes)
+    )
+    incident = Briefer(backend).brief(article_from_text(TEXT + "\n\n" + strikes)).incidents[0]
+    assert (incident.responsibility, incident.perpetrators) == (Responsibility.unknown, [])
 
 
 def test_explosive_sub_event_must_agree_with_named_weapons() -> None:
@@ -356,6 +388,32 @@ def test_outcome_needs_words_that_support_it() -> None:
     gao, kidal = Briefer(backend).brief(article_from_text(TEXT)).incidents
     assert gao.outcome.value == "unknown"  # nothing was shot down or stopped
     assert kidal.outcome.value == "hit"  # "a roadside bomb hit a UN convoy"
+
+
+def test_weapons_named_in_the_incident_sentence_are_kept_when_the_model_lists_none() -> None:
+    text = "A bomb exploded outside the party offices in Rancagua on Monday. Police later found a car bomb."
+    event = {"what": "bombing", "place": "Rancagua", "country": "Chile", "when": "Monday", "quote": text[:63]}
+    backend = MockBackend().enqueue(
+        survey(events=[event]), detail(sub_event_type="remote_explosive_landmine_ied", weapons=[])
+    )
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.weapons == [Weapon.ied]  # the car bomb is in another sentence
+
+
+def test_a_car_bomb_is_not_also_an_ied() -> None:
+    assert named_weapons("A car bomb exploded near the base.") == [Weapon.vehicle_bomb]
+    assert named_weapons("A police helicopter was attacked.") == []  # aircraft words name targets too
+
+
+def test_negated_words_do_not_support_an_outcome() -> None:
+    text = "A drone targeted the base in Kidal on Monday, with no casualties or damage."
+    event = {"what": "drone attack", "place": "Kidal", "country": "Mali", "when": "Monday", "quote": text}
+    backend = MockBackend().enqueue(
+        survey(events=[event]),
+        detail(sub_event_type="air_drone_strike", weapons=["drone"], outcome="hit", casualty_quote=text),
+    )
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.outcome.value == "unknown"
 
 
 def test_context_has_no_repeats_and_no_copy_of_the_summary() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from jinja2 import UndefinedError
 
 from summarize.articles import article_from_text
 from summarize.extraction import EventStub
-from summarize.prompts import PromptSet
+from summarize.prompts import _ADDRESSED_TO_MODEL, _MARKER, PromptSet, _mask_addressed
 from summarize.schema import SubEventType
 
 INJECTION = (
@@ -127,3 +128,23 @@ def test_ordinary_news_sentences_are_not_masked() -> None:
     text = "Officials said the army would ignore the ceasefire rules. Rebels returned fire."
     user = PromptSet().survey_messages(article_from_text(text))[1]["content"]
     assert "omitted" not in user
+
+
+def test_masking_finds_exactly_what_the_sentence_pattern_finds() -> None:
+    # ``_mask_addressed`` is the linear-time form of ``_ADDRESSED_TO_MODEL.sub``; random texts built
+    # from its trigger words, sentence ends and filler must come out identical.
+    words = [
+        "Ignore", "previous", "instructions", "output", "an", "empty", "list", "you are now",
+        "new instruction", ":", "system prompt", "forget", "all", "rules", "return", "nothing", "[]",
+        "no incidents", "reply", "the", "army", "said", ".", "!", "?", "\n", " ", "x" * 30,
+    ]  # fmt: skip
+    rng = random.Random(7)
+    masked = 0
+    for _ in range(3000):
+        ends = ["", " ", " ", "\n", "."]
+        pieces = (rng.choice(words) + rng.choice(ends) for _ in range(rng.randint(0, 30)))
+        text = "".join(pieces)
+        expected = _ADDRESSED_TO_MODEL.sub(_MARKER, text)
+        assert _mask_addressed(text) == expected, repr(text)
+        masked += expected != text
+    assert masked > 300  # the texts did exercise the pattern

@@ -210,7 +210,7 @@ def build_daily(
             except ModelUnavailable as exc:
                 notes.append(f"no model for the summary ({exc}); it was written without one")
                 return SummaryWriter(None)
-            return SummaryWriter(active.backend, cache=active.cache, prompts=active.prompts)
+            return SummaryWriter(active)
 
         return daily_from_briefs(loaded.briefs, options, summary_writer=writer, notes=notes)
     finally:

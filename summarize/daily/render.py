@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..batch_output import atomic_write_text
 from ..errors import ConfigError, SummarizeError
-from ..render import _casualties, _label
+from ..render import casualties_text, type_label
 from ..schema import Location, SubEventType
 from .model import CountRange, DailyBrief, DailyIncident
 
@@ -110,13 +110,13 @@ def _env() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["label"] = _label
+    env.filters["label"] = type_label
     env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
     env.filters["count"] = count_text
     env.filters["where"] = where_text
     env.filters["safe_url"] = _safe_url
     env.filters["oneline"] = lambda text: " ".join(str(text).split())
-    env.globals["casualties"] = _casualties
+    env.globals["casualties"] = casualties_text
     env.globals["bars"] = bars
     env.globals["blame_words"] = BLAME_WORDS
     return env

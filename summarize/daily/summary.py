@@ -1,6 +1,6 @@
 """The executive summary: a few sentences over the day's entries, each citing the entries it is about.
 
-A model writes it (``prompts/daily_summary.*.j2``) from the merged entries only,
+A model writes it (``prompts/daily/summary.*.j2``) from the merged entries only,
 through the same backend protocol and answer cache as the article briefs. It is
 not trusted further than its citations: a sentence whose ids do not exist, or
 that states a number found in none of the entries it cites, is dropped and the
@@ -14,15 +14,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
-from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..backends.base import Backend, Message
-from ..cache import AnswerCache, cache_key
+from ..backends.base import Message
 from ..errors import BackendError, ModelUnavailable
+from ..pipeline import Briefer
 from ..prompts import PromptSet
 from .model import DailyIncident, DayTotals, ExecutiveSummary, SummarySentence
 from .render import BLAME_WORDS, count_text, macros, where_text
@@ -111,11 +109,6 @@ def facts(entry: DailyIncident) -> str:
     )
 
 
-@cache
-def _schema() -> dict[str, Any]:
-    return SummaryDraft.model_json_schema()
-
-
 def fallback_summary(entries: Sequence[DailyIncident], totals: DayTotals, day: str) -> ExecutiveSummary:
     """A summary written from the entries by template: the day's totals, the worst entries, disagreements."""
     if not entries:
@@ -136,22 +129,15 @@ def fallback_summary(entries: Sequence[DailyIncident], totals: DayTotals, day: s
 class SummaryWriter:
     """Writes the executive summary with a backend (or none) and the answer cache."""
 
-    def __init__(
-        self,
-        backend: Backend | None,
-        *,
-        cache: AnswerCache | None = None,
-        prompts: PromptSet | None = None,
-    ) -> None:
-        self.backend = backend
-        self.cache = cache
-        self.prompts = prompts or PromptSet()
+    def __init__(self, briefer: Briefer | None) -> None:
+        self.briefer = briefer
 
     def messages(self, entries: Sequence[DailyIncident], totals: DayTotals, day: str) -> list[Message]:
         values = {"min_sentences": MIN_SENTENCES, "max_sentences": MAX_SENTENCES}
-        system = self.prompts.render("daily_summary.system.j2", **values)
-        user = self.prompts.render(
-            "daily_summary.user.j2",
+        prompts = self.briefer.prompts if self.briefer is not None else PromptSet()
+        system = prompts.render("daily/summary.system.j2", **values)
+        user = prompts.render(
+            "daily/summary.user.j2",
             date=day,
             totals=_totals_line(totals),
             incidents=[{"id": e.id, "facts": facts(e)} for e in entries[:MAX_ENTRIES]],
@@ -159,40 +145,19 @@ class SummaryWriter:
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    def _ask(self, backend: Backend, messages: list[Message]) -> tuple[SummaryDraft, bool]:
-        key = cache_key(
-            {
-                "backend": dict(backend.identity()),
-                "messages": messages,
-                "schema": _schema(),
-                "prompt_version": self.prompts.version,
-            }
-        )
-        if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            try:
-                return SummaryDraft.model_validate(hit["value"]), True
-            except (KeyError, TypeError, ValidationError):
-                log.debug("ignoring stale cache entry %s", key[:12])
-        completion = backend.complete(messages, SummaryDraft)
-        if self.cache is not None:
-            self.cache.set(
-                key, {"value": completion.value.model_dump(mode="json"), "usage": asdict(completion.usage)}
-            )
-        return completion.value, False
-
     def write(
         self, entries: Sequence[DailyIncident], totals: DayTotals, day: str, notes: list[str]
     ) -> ExecutiveSummary:
         """The model's summary, checked; the fallback when there is no model or nothing survives."""
-        if not entries or self.backend is None:
+        if not entries or self.briefer is None:
             return fallback_summary(entries, totals, day)
         try:
-            draft, hit = self._ask(self.backend, self.messages(entries, totals, day))
+            draft, hit = self.briefer.ask(self.messages(entries, totals, day), SummaryDraft)
         except (BackendError, ModelUnavailable) as exc:
             notes.append(f"the model could not write the summary ({exc}); it was written without one")
             return fallback_summary(entries, totals, day)
         summary = check_draft(draft, entries, totals)
-        summary.model = self.backend.model_id
+        summary.model = self.briefer.backend.model_id
         summary.cache_hit = hit
         if summary.dropped:
             notes.append(
