@@ -8,7 +8,7 @@ SEED   ?= ../shared/seeds/000_3dd804058064a703.txt
 # llama-cpp-python builds from source; the multimodal part is not needed here and halves the build
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 
-.PHONY: setup brief test test-fast lint bench clean
+.PHONY: setup brief test test-fast lint bench chromium clean
 
 $(BIN)/summarize: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,15 @@ lint: setup
 	$(BIN)/ruff format --check summarize tests benchmarks evals
 	$(BIN)/mypy
 
-test: lint
+# the daily brief's HTML page is tested in real headless Chromium (tests/test_daily_browser.py)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium for the browser tests" >&2; \
+		SUDO=$$( [ "$$(id -u)" -ne 0 ] && echo sudo ); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq >&2 && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >&2; }
+
+test: lint chromium
 	$(BIN)/pytest
 
 test-fast: setup
