@@ -29,6 +29,7 @@ from .consistency import (
     supported_outcome,
     supported_weapons,
     tone_of,
+    violent_sub_event,
 )
 from .dates import resolve_date
 from .extraction import EventStub, IncidentDetail, Survey
@@ -234,16 +235,20 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     scope = _paragraph(text, event.start, event.end)
     reported = text[event.start : event.end] if event.start is not None and event.end is not None else ""
     weapons = list(dict.fromkeys([*supported_weapons(detail.weapons, scope), *named_weapons(reported)]))
-    sub_event = sub_event_for(
-        detail.sub_event_type, weapons, scope, target_types=[t.type for t in detail.targets]
+    fatalities = _casualties(detail.fatalities, support)
+    injured = _casualties(detail.injured, support)
+    target_types = [t.type for t in detail.targets]
+    sub_event = violent_sub_event(
+        sub_event_for(detail.sub_event_type, weapons, scope, target_types=target_types),
+        weapons,
+        hurt=bool(fatalities.count or injured.count),
+        target_types=target_types,
     )
     perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text, stub.place)
     if claim is not None and not claimed_by:  # the "claim" was blame after all
         evidence = [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
     resolved = resolve_date(stub.when, article.published_at)
     location = _location(stub, detail)
-    fatalities = _casualties(detail.fatalities, support)
-    injured = _casualties(detail.injured, support)
     return Incident(
         id=incident_id,
         event_type=event_type_of(sub_event),

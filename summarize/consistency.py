@@ -35,6 +35,7 @@ __all__ = [
     "supported_outcome",
     "supported_weapons",
     "tone_of",
+    "violent_sub_event",
 ]
 
 _WEAPON_WORDS: dict[Weapon, str] = {
@@ -127,6 +128,24 @@ def sub_event_for(
     if targets & {TargetType.military, TargetType.security_forces} or mentioned(Weapon.firearm, scope):
         return SubEventType.armed_clash
     return sub
+
+
+def violent_sub_event(
+    sub: SubEventType, weapons: Iterable[Weapon], *, hurt: bool, target_types: Iterable[TargetType] = ()
+) -> SubEventType:
+    """A "disrupted weapons use" (weapons seized or defused) that killed or injured people was an attack.
+
+    Its weapons decide the kind of attack; failing those, its targets.
+    """
+    if sub is not SubEventType.disrupted_weapons_use or not hurt:
+        return sub
+    named = list(weapons)
+    for candidate, kinds in _EXPLOSIVE_TYPES.items():
+        if any(w in kinds for w in named):
+            return candidate
+    if set(target_types) & {TargetType.military, TargetType.security_forces}:
+        return SubEventType.armed_clash
+    return SubEventType.attack
 
 
 def named_in(name: str, text: str, threshold: float = 90.0) -> bool:

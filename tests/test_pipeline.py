@@ -400,6 +400,28 @@ def test_weapons_named_in_the_incident_sentence_are_kept_when_the_model_lists_no
     assert incident.weapons == [Weapon.ied]  # the car bomb is in another sentence
 
 
+def test_disrupted_weapons_use_that_killed_people_was_an_attack() -> None:
+    text = "A dynamite bomb exploded at the union headquarters in San Salvador on Tuesday, killing 9 people."
+    event = {
+        "what": "bombing",
+        "place": "San Salvador",
+        "country": "El Salvador",
+        "when": "Tuesday",
+        "quote": text,
+    }
+    backend = MockBackend().enqueue(
+        survey(events=[event]),
+        detail(
+            sub_event_type="disrupted_weapons_use",
+            weapons=["ied"],
+            fatalities={"count": 9, "qualifier": "exact"},
+            casualty_quote="killing 9 people",
+        ),
+    )
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.sub_event_type is SubEventType.remote_explosive_landmine_ied
+
+
 def test_a_car_bomb_is_not_also_an_ied() -> None:
     assert named_weapons("A car bomb exploded near the base.") == [Weapon.vehicle_bomb]
     assert named_weapons("A police helicopter was attacked.") == []  # aircraft words name targets too
