@@ -6,7 +6,8 @@ messages, from San Salvador, Madrid, Paris, Washington and the FMLN's radio, wit
 different dates ("this morning", "16 November", "last week"), places (San Salvador,
 the UCA, "El Salvador"), tolls and blame. Linking them is exactly the daily brief's
 job. The corpus is read from ``../shared/evaldata/muc4`` at run time and never
-copied into the repository.
+copied into the repository, with the package's MUC-4 reader (``summarize.evals.muc4``:
+``read_texts`` for the messages, ``read_templates`` for the answer keys).
 
 Two ways to get incidents from the messages:
 
@@ -32,7 +33,7 @@ import argparse
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,6 +41,10 @@ from pathlib import Path
 from summarize.daily.evaluate import PairScores, pairwise_scores
 from summarize.daily.linking import Linking, LinkOptions, link_incidents
 from summarize.daily.sources import Reported, reports_of
+from summarize.evals.muc4.corpus import data_root
+from summarize.evals.muc4.importer import PARTS, key_day, location_parts, part_files
+from summarize.evals.muc4.parse import Template, read_templates
+from summarize.evals.muc4.texts import MessageText, read_texts
 from summarize.geo import country_code
 from summarize.schema import (
     ArticleMeta,
@@ -55,68 +60,22 @@ from summarize.schema import (
     event_type_of,
 )
 
-MUC4 = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "muc4"
-
-_TEXT_FILES = ("dev-muc3-*", "tst3-muc4", "tst4-muc4")
-_KEY_FILES = ("key-dev-*.muc4", "key-tst3.v2", "key-tst4.v2")
-_HEADER = re.compile(r"^(?P<id>(?:TST\d-MUC4|DEV-MUC3)-\d{4})\b[^\n]*$", re.MULTILINE)
-_DATELINE = re.compile(
-    r"^\s*(?P<place>[^,\n]{2,60}), "
-    r"(?:(?P<day>\d{1,2}) (?P<month>[A-Z]{3})[A-Z]*(?: (?P<year>\d{2}))?|NO DATE)"
-    r"(?: \((?P<agency>[^)]*)\))?",
-)
-_MONTHS = {
-    m: n
-    for n, m in enumerate(
-        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1
-    )
-}
+MUC4 = data_root()
 
 
 # -- messages ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Message:
-    id: str
-    text: str
-    published: dt.date | None
-    agency: str | None
-
-
-def _dateline(text: str, year_hint: int | None) -> tuple[dt.date | None, str | None, int | None]:
-    found = _DATELINE.match(text)
-    if not found:
-        return None, None, year_hint
-    agency = found["agency"].strip() if found["agency"] else None
-    if not found["day"] or found["month"] not in _MONTHS:
-        return None, agency, year_hint
-    year = 1900 + int(found["year"]) if found["year"] else year_hint
-    if year is None:
-        return None, agency, year_hint
-    try:
-        return dt.date(year, _MONTHS[found["month"]], int(found["day"])), agency, year
-    except ValueError:
-        return None, agency, year
-
-
 @cache
-def messages(corpus: Path = MUC4) -> dict[str, Message]:
-    """Every message of the development and test texts, by id.
-
-    A dateline without a year ("16 NOV") takes the year of the previous dated message.
-    """
-    found: dict[str, Message] = {}
-    for pattern in _TEXT_FILES:
-        for path in sorted(corpus.glob(pattern)):
-            raw = path.read_text(encoding="latin-1")
-            headers = list(_HEADER.finditer(raw))
-            year: int | None = None
-            for header, following in zip(headers, [*headers[1:], None], strict=True):
-                text = raw[header.end() : following.start() if following else len(raw)].strip()
-                published, agency, year = _dateline(text, year)
-                found[header["id"]] = Message(header["id"], text, published, agency)
-    return found
+def messages(corpus: Path = MUC4) -> dict[str, MessageText]:
+    """Every message of the development and test texts, by id (yearless datelines take the year of
+    the message before, as ``read_texts`` reads them)."""
+    return {
+        message_id: text
+        for part in PARTS
+        for text_path, _key in part_files(part, corpus)
+        for message_id, text in read_texts(text_path).items()
+    }
 
 
 def write_articles(ids: Iterable[str], out_dir: Path, corpus: Path = MUC4) -> list[Path]:
@@ -129,7 +88,7 @@ def write_articles(ids: Iterable[str], out_dir: Path, corpus: Path = MUC4) -> li
         record = {
             "text": message.text,
             "title": f"{message.id} ({message.agency})" if message.agency else message.id,
-            "published_at": message.published.isoformat() if message.published else None,
+            "published_at": message.date.isoformat() if message.date else None,
         }
         path = out_dir / f"{message_id}.json"
         path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
@@ -138,12 +97,6 @@ def write_articles(ids: Iterable[str], out_dir: Path, corpus: Path = MUC4) -> li
 
 
 # -- answer keys as incidents -------------------------------------------------------------------------
-
-_SLOT = re.compile(
-    r"^\s*(?P<n>\d+)\.\s+(?P<name>[A-Z]+(?: [A-Z]+)*: [A-Z]+(?: [A-Z]+)*)(?:\s{2,}(?P<value>.*))?$"
-)
-_QUOTED = re.compile(r'"([^"]*)"')
-_DATE = re.compile(r"(\d{1,2}) ([A-Z]{3}) (\d{2})")
 
 #: MUC incident types as ACLED sub-event types (attacks on soldiers or police are clashes).
 _TYPES = {
@@ -202,69 +155,52 @@ _CONFIDENCE = {
 }
 
 
-@dataclass(frozen=True)
-class KeyTemplate:
-    message: str
-    number: str
-    slots: Mapping[str, tuple[str, ...]]
-
-    @property
-    def key(self) -> str:
-        return f"{self.message}#{self.number}"
-
-    def first(self, name: str) -> str:
-        values = self.slots.get(name, ())
-        return values[0].split(" / ")[0].strip() if values else "-"
-
-    def quoted(self, name: str) -> list[str]:
-        return [q for value in self.slots.get(name, ()) for q in _QUOTED.findall(value.split(" / ")[0])]
+def template_key(template: Template) -> str:
+    """A key template's name, "MESSAGE-ID#TEMPLATE"."""
+    return f"{template.message_id}#{template.number}"
 
 
-def _templates(path: Path) -> Iterator[KeyTemplate]:
-    slots: dict[str, list[str]] = {}
-    current = ""
+def _first(template: Template, slot: int) -> str:
+    """The first alternative of a slot's first filler, "-" where the slot has none."""
+    fillers = template.slot(slot).fillers
+    return fillers[0].values[0].text if fillers and fillers[0].values else "-"
 
-    def flush() -> KeyTemplate | None:
-        ident = slots.get("MESSAGE: ID", [""])[0].split()
-        number = slots.get("MESSAGE: TEMPLATE", ["*"])[0].split()
-        if not ident or not number or number[0] in {"*", "-"}:
-            return None
-        return KeyTemplate(ident[0], number[0], {k: tuple(v) for k, v in slots.items()})
 
-    for line in path.read_text(encoding="latin-1").splitlines():
-        if line.startswith(";"):  # the keys' editors' comments
-            continue
-        found = _SLOT.match(line)
-        if found and found["n"] == "0" and slots:
-            if (template := flush()) is not None:
-                yield template
-            slots = {}
-        if found:
-            current = found["name"]
-            slots[current] = [found["value"].strip()] if found["value"] else []
-        elif line.strip() and current:
-            slots[current].append(line.strip())
-    if slots and (template := flush()) is not None:
-        yield template
+def _quoted(template: Template, slot: int) -> list[str]:
+    """The strings of a slot: each filler's first alternative, where it is quoted."""
+    return [f.values[0].text for f in template.slot(slot).fillers if f.values and f.values[0].quoted]
+
+
+def _tagged(template: Template, slot: int) -> list[tuple[str, str]]:
+    """(first alternative, first tag) of each tagged filler of a slot: ``CIVILIAN: "X"`` -> (CIVILIAN, X)."""
+    return [
+        (f.values[0].text, f.refs[0].text)
+        for f in template.slot(slot).fillers
+        if f.values and f.refs and f.refs[0].text not in {"", "-"}
+    ]
 
 
 @cache
-def key_templates(corpus: Path = MUC4) -> dict[str, KeyTemplate]:
+def key_templates(corpus: Path = MUC4) -> dict[str, Template]:
     """Every filled answer-key template, by "MESSAGE-ID#TEMPLATE"."""
     return {
-        t.key: t for pattern in _KEY_FILES for path in sorted(corpus.glob(pattern)) for t in _templates(path)
+        template_key(template): template
+        for part in PARTS
+        for _texts, key_path in part_files(part, corpus)
+        for message in read_templates(key_path).values()
+        for template in message.templates
     }
+
+
+def _days(text: str) -> list[dt.date]:
+    """The days in a key date: one ("16 NOV 89"), or the ends of a range ("- 17 NOV 89", "15 - 17 NOV 89")."""
+    return [day for part in text.split("-") if (day := key_day(part.strip("() "))) is not None]
 
 
 def _key_date(text: str) -> tuple[dt.date | None, str]:
     """A key date: "16 NOV 89" is exact; "- 17 NOV 89" (on or before) and ranges are imprecise."""
-    first = text.split(" / ")[0].strip("() ")
-    dates = []
-    for day, month, year in _DATE.findall(first):
-        try:
-            dates.append(dt.date(1900 + int(year), _MONTHS[month], int(day)))
-        except (KeyError, ValueError):
-            continue
+    first = text.strip("() ")
+    dates = _days(first)
     if not dates:
         return None, "unknown"
     exact = len(dates) == 1 and not first.startswith("-")
@@ -272,14 +208,11 @@ def _key_date(text: str) -> tuple[dt.date | None, str]:
 
 
 def _key_location(text: str) -> Location:
-    parts = [p.strip() for p in text.split(" / ")[0].strip("() ").split(":")]
-    country = parts[0].title() if parts and parts[0] not in {"-", "*"} else None
-    admin1 = next(
-        (p.split(" (")[0].title() for p in parts[1:] if "(DEPARTMENT)" in p or "(PROVINCE)" in p), None
-    )
-    places = [
-        p.split(" (")[0].title() for p in parts[1:] if "(DEPARTMENT)" not in p and "(PROVINCE)" not in p
-    ]
+    country_text, parts = location_parts(text)
+    country = country_text.title() if country_text not in {"", "-", "*"} else None
+    names = [(name.split(" (")[0].title(), kind) for name, kind in parts]  # "A (CITY) - B": A
+    admin1 = next((name for name, kind in names if kind in {"DEPARTMENT", "PROVINCE"}), None)
+    places = [name for name, kind in names if kind not in {"DEPARTMENT", "PROVINCE"}]
     place = ", ".join(reversed(places)) or None  # "Laico, San Salvador", as a brief would write it
     return Location(
         place=place,
@@ -290,64 +223,61 @@ def _key_location(text: str) -> Location:
     )
 
 
-def _counts(template: KeyTemplate, effect: str) -> int | None:
+def _counts(template: Template, effect: str) -> int | None:
     """Victims with this effect: numbers given for their description, one per named person."""
-    numbers = {}
-    for value in template.slots.get("HUM TGT: NUMBER", ()):
-        head, _, rest = value.partition(":")
-        for name in _QUOTED.findall(rest):
-            numbers.setdefault(name, int(head) if head.strip().isdigit() else None)
-    names = set(template.quoted("HUM TGT: NAME"))
+    numbers: dict[str, int | None] = {}
+    for filler in template.slot(21).fillers:  # HUM TGT: NUMBER
+        plain = len(filler.values) == 1 and filler.values[0].text.isdigit()
+        for ref in filler.refs:
+            numbers.setdefault(ref.text, int(filler.values[0].text) if plain else None)
+    names = set(_quoted(template, 18))  # HUM TGT: NAME
     total, known = 0, False
-    for value in template.slots.get("HUM TGT: EFFECT OF INCIDENT", ()):
-        head, _, rest = value.partition(":")
-        if head.strip() != effect:
+    for filler in template.slot(23).fillers:  # HUM TGT: EFFECT OF INCIDENT
+        if filler.optional or [v.text for v in filler.values] != [effect] or not filler.refs:
             continue
-        for name in _QUOTED.findall(rest.split(" / ")[0]):
-            count = numbers.get(name, 1 if name in names else None)
-            if count is not None:
-                total, known = total + count, True
+        name = filler.refs[0].text
+        count = numbers.get(name, 1 if name in names else None)
+        if count is not None:
+            total, known = total + count, True
     return total if known else None
 
 
-def key_incident(template: KeyTemplate) -> tuple[Incident, ArticleMeta]:
+def key_incident(template: Template) -> tuple[Incident, ArticleMeta]:
     """An answer-key template as the incident a perfect brief would hold."""
-    kind = template.first("INCIDENT: TYPE")
+    key = template_key(template)
+    kind = _first(template, 4)  # INCIDENT: TYPE
     sub = _TYPES.get(kind, SubEventType.other)
-    human_types = [v.split(":")[0].strip() for v in template.slots.get("HUM TGT: TYPE", ())]
+    human = _tagged(template, 20)  # HUM TGT: TYPE
+    human_types = [f.values[0].text for f in template.slot(20).fillers if f.values]
     if (
         sub is SubEventType.attack
         and human_types
         and all(t in {"ACTIVE MILITARY", "LAW ENFORCEMENT"} for t in human_types)
     ):
         sub = SubEventType.armed_clash
-    targets = []
-    for value in template.slots.get("HUM TGT: TYPE", ()):
-        head, _, rest = value.partition(":")
-        for name in _QUOTED.findall(rest.split(" / ")[0]):
-            targets.append(Target(name=name, type=_HUMAN_TYPES.get(head.strip(), TargetType.other)))
-    for value in template.slots.get("PHYS TGT: TYPE", ()):
-        head, _, rest = value.partition(":")
-        for name in _QUOTED.findall(rest.split(" / ")[0]):
-            targets.append(Target(name=name, type=_PHYSICAL_TYPES.get(head.strip(), TargetType.other)))
-    perpetrators = template.quoted("PERP: ORGANIZATION ID") or template.quoted("PERP: INDIVIDUAL ID")
-    confidence = template.first("PERP: ORGANIZATION CONFIDENCE").split(":")[0].strip()
-    weapons = [
-        _WEAPONS[v.split(":")[0].strip()]
-        for v in template.slots.get("INCIDENT: INSTRUMENT TYPE", ())
-        if v.split(":")[0].strip() in _WEAPONS
+    targets = [Target(name=name, type=_HUMAN_TYPES.get(head, TargetType.other)) for head, name in human]
+    targets += [
+        Target(name=name, type=_PHYSICAL_TYPES.get(head, TargetType.other))
+        for head, name in _tagged(template, 13)  # PHYS TGT: TYPE
     ]
-    day, precision = _key_date(template.first("INCIDENT: DATE"))
+    perpetrators = _quoted(template, 10) or _quoted(template, 9)  # organisations, else individuals
+    confidence = _first(template, 11)  # PERP: ORGANIZATION CONFIDENCE
+    weapons = [
+        _WEAPONS[f.values[0].text]
+        for f in template.slot(7).fillers  # INCIDENT: INSTRUMENT TYPE
+        if f.values and f.values[0].text in _WEAPONS
+    ]
+    day, precision = _key_date(_first(template, 2))
     killed, injured = _counts(template, "DEATH"), _counts(template, "INJURY")
-    message = messages().get(template.message)
+    message = messages().get(template.message_id)
     incident = Incident(
-        id=template.key,
+        id=key,
         event_type=event_type_of(sub),
         sub_event_type=sub,
         date=day,
-        date_text=template.first("INCIDENT: DATE"),
+        date_text=_first(template, 2),
         date_precision=precision,
-        location=_key_location(template.first("INCIDENT: LOCATION")),
+        location=_key_location(_first(template, 3)),
         perpetrators=perpetrators,
         responsibility=_CONFIDENCE.get(
             confidence, Responsibility.unknown if not perpetrators else Responsibility.attributed
@@ -358,13 +288,13 @@ def key_incident(template: KeyTemplate) -> tuple[Incident, ArticleMeta]:
         fatalities=Casualties(count=killed),
         injured=Casualties(count=injured),
         outcome="hit",
-        summary=f"{kind.lower()} ({template.key})",
+        summary=f"{kind.lower()} ({key})",
         evidence=[],
     )
     article = ArticleMeta(
-        id=template.message,
-        title=template.message,
-        published_at=message.published if message else None,
+        id=template.message_id,
+        title=template.message_id,
+        published_at=message.date if message else None,
         chars=len(message.text) if message else 0,
     )
     return incident, article
@@ -391,20 +321,15 @@ class Window:
     last: dt.date
     place: str | None = None
 
-    def holds(self, template: KeyTemplate) -> bool:
-        location = template.first("INCIDENT: LOCATION")
+    def holds(self, template: Template) -> bool:
+        location = _first(template, 3)
         if not location.startswith(self.country) or (self.place and self.place not in location):
             return False
-        dates = []
-        for day, month, year in _DATE.findall(" ".join(template.slots.get("INCIDENT: DATE", ()))):
-            try:
-                dates.append(dt.date(1900 + int(year), _MONTHS[month], int(day)))
-            except (KeyError, ValueError):
-                continue
+        dates = [d for f in template.slot(2).fillers for v in f.values for d in _days(v.text)]
         return any(self.first <= d <= self.last for d in dates)
 
 
-#: The key-derived linking set: every template in these windows (129 templates of 101 messages).
+#: The key-derived linking set: every template in these windows (130 templates of 102 messages).
 WINDOWS = (
     Window("EL SALVADOR", dt.date(1989, 11, 14), dt.date(1989, 11, 18)),
     Window("EL SALVADOR", dt.date(1989, 10, 29), dt.date(1989, 11, 2)),
@@ -468,6 +393,7 @@ GOLD_EVENTS = (
             "TST3-MUC4-0002#1",
             "TST3-MUC4-0060#1",
             "TST3-MUC4-0066#1",
+            "TST3-MUC4-0100#1",  # Mexico City, 6 Jun 1990: "evidence that Cristiani was involved"
         ),
     ),
     GoldEvent(
@@ -563,7 +489,7 @@ GOLD_EVENTS = (
 )
 
 
-def window_templates(corpus: Path = MUC4) -> list[KeyTemplate]:
+def window_templates(corpus: Path = MUC4) -> list[Template]:
     """The key templates of the linking set, in a stable order."""
     return [t for key, t in sorted(key_templates(corpus).items()) if any(w.holds(t) for w in WINDOWS)]
 
@@ -574,7 +500,7 @@ def gold_labels(keys: Iterable[str], events: Sequence[GoldEvent] = GOLD_EVENTS) 
     return {key: labelled.get(key, key) for key in keys}
 
 
-def key_reports(templates: Sequence[KeyTemplate]) -> list[Reported]:
+def key_reports(templates: Sequence[Template]) -> list[Reported]:
     """The templates as dated reports (publication date where the key gives none; undated ones dropped)."""
     reports = []
     for template in templates:

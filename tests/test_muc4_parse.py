@@ -228,3 +228,16 @@ def test_message_texts_with_a_source_in_the_header_and_a_file_without_headers(tm
     assert texts["DEV-MUC3-0002"].text == "TWO"
     path.write_text("no message here\n")
     assert read_texts(path) == {}
+
+
+def test_a_yearless_dateline_takes_the_year_of_the_message_before(tmp_path: Path) -> None:
+    path = tmp_path / "dev"
+    path.write_text(
+        "DEV-MUC3-0001 (NOSC)\nBOGOTA, 18 APRIL 89 (AFP) -- ONE\n"
+        "DEV-MUC3-0002 (NOSC)\nSAN SALVADOR, 16 NOV (ACAN - EFE) -- TWO\n"
+        "DEV-MUC3-0003 (NOSC)\nLIMA, NO DATE (EFE) -- THREE\n"
+    )
+    texts = read_texts(path)
+    assert [t.date for t in texts.values()] == [dt.date(1989, 4, 18), dt.date(1989, 11, 16), None]
+    assert [t.agency for t in texts.values()] == ["AFP", "ACAN - EFE", "EFE"]
+    assert dateline("SAN SALVADOR, 16 NOV (ACAN - EFE) --") is None  # no year given, none known

@@ -41,7 +41,7 @@ from .corpus import data_root, eval_set
 from .parse import Filler, Message, Slot, State, Template, read_templates
 from .texts import MessageText, read_texts
 
-__all__ = ["PARTS", "import_cases", "import_message"]
+__all__ = ["PARTS", "import_cases", "import_message", "key_day", "location_parts", "part_files"]
 
 PARTS = ("dev", "tst3", "tst4")
 
@@ -132,7 +132,8 @@ def _sub_event_types(template: Template) -> list[SubEventType] | None:
 _DAY = "%d %b %y"
 
 
-def _day(text: str) -> dt.date | None:
+def key_day(text: str) -> dt.date | None:
+    """A key's day ("16 NOV 89"), or None for anything else (a range, "-", a bare month)."""
     try:
         return dt.datetime.strptime(text.strip().title(), _DAY).date()
     except ValueError:
@@ -145,16 +146,28 @@ def _dates(template: Template) -> list[dt.date] | None:
     for text in _texts(template.slot(2).fillers):
         start, sep, end = text.partition("-")
         if not sep:
-            day = _day(text)
+            day = key_day(text)
             if day is None:
                 return None
             days.append(day)
             continue
-        first, last = _day(start), _day(end)
+        first, last = key_day(start), key_day(end)
         if first is None or last is None or (last - first).days > 31 or last < first:
             return None  # "- 23 AUG 88" (on or before) or an unreadable range: not scored
         days.extend(first + dt.timedelta(n) for n in range((last - first).days + 1))
     return sorted(set(days)) or None
+
+
+def location_parts(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """A key location ``COUNTRY: PLACE (KIND): ...`` as its country and its named parts with their
+    kinds (``("SAN SALVADOR", "CITY")``; the kind is "" where the key gives none), widest first."""
+    country, _, rest = text.partition(":")
+    parts = []
+    for part in rest.split(":"):
+        found = _LOCATION_PART.match(part)
+        if found and found["name"]:
+            parts.append((found["name"].strip(), (found["kind"] or "").strip()))
+    return country.strip(), parts
 
 
 def _location(template: Template) -> GoldLocation | None:
@@ -165,16 +178,12 @@ def _location(template: Template) -> GoldLocation | None:
     places: list[str] = []
     admins: list[str] = []
     for text in texts:
-        country, _, rest = text.partition(":")
-        countries.add(country.strip())
-        for part in rest.split(":"):
-            found = _LOCATION_PART.match(part)
-            if not found or not found["name"]:
-                continue
-            name = found["name"].strip()
+        country, parts = location_parts(text)
+        countries.add(country)
+        for name, kind in parts:
             for alternative in (n.strip() for n in name.split("/")):
                 places.append(alternative)
-                if (found["kind"] or "").strip() in _ADMIN_KINDS:
+                if kind in _ADMIN_KINDS:
                     admins.append(alternative)
     fields: dict[str, object] = {}
     if len(countries) == 1:
@@ -294,7 +303,8 @@ def import_message(message: Message, text: MessageText, part: str) -> Case:
     )
 
 
-def _files(part: str, root: Path) -> list[tuple[Path, Path]]:
+def part_files(part: str, root: Path) -> list[tuple[Path, Path]]:
+    """The (texts, key) file pairs of ``dev``, ``tst3`` or ``tst4`` under corpus ``root``."""
     if part == "dev":
         keys = sorted(root.glob("key-dev-*.muc4"))
         texts = sorted(p for p in root.glob("dev-muc3-*") if p.is_file())
@@ -313,7 +323,7 @@ def import_cases(part: str, root: Path | None = None) -> list[Case]:
         )
     base = data_root(root)
     cases = []
-    for text_path, key_path in _files(part, base):
+    for text_path, key_path in part_files(part, base):
         texts = read_texts(text_path)
         for message_id, message in read_templates(key_path).items():
             text = texts.get(message_id)
