@@ -4,13 +4,17 @@
     >>> brief = brief_article(load_article("article.txt"), Settings.resolve())  # doctest: +SKIP
     >>> [(i.sub_event_type, i.location.place, i.claimed_by) for i in brief.incidents]  # doctest: +SKIP
 
+Many articles: ``run_batch``; one day's digest: ``build_daily``; scores against gold: ``evaluate``.
+
 Errors all derive from ``SummarizeError`` (see ``summarize.errors`` for the tree).
 """
 
 from .articles import Article, article_from_text, load_article
 from .batch import BatchOptions, run_batch
 from .config import Settings
+from .daily import DailyOptions, build_daily
 from .errors import SummarizeError
+from .evals import evaluate
 from .pipeline import Briefer, brief_article
 from .schema import Brief, Incident
 
@@ -19,11 +23,14 @@ __all__ = [
     "BatchOptions",
     "Brief",
     "Briefer",
+    "DailyOptions",
     "Incident",
     "Settings",
     "SummarizeError",
     "article_from_text",
     "brief_article",
+    "build_daily",
+    "evaluate",
     "load_article",
     "run_batch",
 ]
