@@ -242,6 +242,7 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
         sub_event_for(detail.sub_event_type, weapons, scope, target_types=target_types),
         weapons,
         hurt=bool(fatalities.count or injured.count),
+        reported=reported,
         target_types=target_types,
     )
     perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text, stub.place)

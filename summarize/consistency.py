@@ -130,14 +130,31 @@ def sub_event_for(
     return sub
 
 
-def violent_sub_event(
-    sub: SubEventType, weapons: Iterable[Weapon], *, hurt: bool, target_types: Iterable[TargetType] = ()
-) -> SubEventType:
-    """A "disrupted weapons use" (weapons seized or defused) that killed or injured people was an attack.
+_HARM = re.compile(
+    r"\b(attack(ed)?|explo(ded|sion)|blast|killed|killing|died|dead|wounded|injured|destroyed)\b",
+    re.IGNORECASE,
+)
+_DISRUPTION = re.compile(
+    r"\b(foil\w*|thwart\w*|defus\w*|seiz\w*|confiscat\w*|dismantl\w*|deactivat\w*|found|discover\w*)\b",
+    re.IGNORECASE,
+)
 
-    Its weapons decide the kind of attack; failing those, its targets.
+
+def violent_sub_event(
+    sub: SubEventType,
+    weapons: Iterable[Weapon],
+    *,
+    hurt: bool,
+    reported: str = "",
+    target_types: Iterable[TargetType] = (),
+) -> SubEventType:
+    """A "disrupted weapons use" (weapons seized or defused) that hurt people, or whose own sentence
+    reports an attack that happened, was an attack: its weapons decide the kind, failing those its targets.
     """
-    if sub is not SubEventType.disrupted_weapons_use or not hurt:
+    if sub is not SubEventType.disrupted_weapons_use:
+        return sub
+    happened = bool(_HARM.search(reported)) and not _DISRUPTION.search(reported)
+    if not (hurt or happened):
         return sub
     named = list(weapons)
     for candidate, kinds in _EXPLOSIVE_TYPES.items():

@@ -422,6 +422,40 @@ def test_disrupted_weapons_use_that_killed_people_was_an_attack() -> None:
     assert incident.sub_event_type is SubEventType.remote_explosive_landmine_ied
 
 
+def test_disrupted_weapons_use_whose_sentence_reports_an_attack_was_an_attack() -> None:
+    text = "The union leader died in hospital as a result of the dynamite attack on the union headquarters."
+    event = {"what": "attack", "place": "San Salvador", "country": "El Salvador", "when": None, "quote": text}
+    backend = MockBackend().enqueue(
+        survey(events=[event]), detail(sub_event_type="disrupted_weapons_use", weapons=[])
+    )
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (
+        incident.sub_event_type is SubEventType.remote_explosive_landmine_ied
+    )  # "dynamite" names the weapon
+
+
+def test_a_defused_bomb_stays_disrupted_weapons_use() -> None:
+    text = "Police defused a bomb found outside the union headquarters in San Salvador on Tuesday."
+    event = {
+        "what": "bomb defused",
+        "place": "San Salvador",
+        "country": "El Salvador",
+        "when": "Tuesday",
+        "quote": text,
+    }
+    backend = MockBackend().enqueue(
+        survey(events=[event]),
+        detail(
+            sub_event_type="disrupted_weapons_use",
+            weapons=["ied"],
+            fatalities={"count": None, "qualifier": None},
+            casualty_quote=None,
+        ),
+    )
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.sub_event_type is SubEventType.disrupted_weapons_use
+
+
 def test_a_car_bomb_is_not_also_an_ied() -> None:
     assert named_weapons("A car bomb exploded near the base.") == [Weapon.vehicle_bomb]
     assert named_weapons("A police helicopter was attacked.") == []  # aircraft words name targets too
