@@ -119,15 +119,23 @@ def sub_event_for(
     expected = _EXPLOSIVE_TYPES.get(sub)
     if expected is None or any(mentioned(w, scope) for w in expected):
         return sub
+    if (kind := _attack_kind(weapons, target_types)) is not None:
+        return kind
+    return SubEventType.armed_clash if mentioned(Weapon.firearm, scope) else sub
+
+
+def _attack_kind(weapons: Iterable[Weapon], target_types: Iterable[TargetType]) -> SubEventType | None:
+    """What kind of attack its weapons name (an explosive type), else what its targets suggest."""
+    named = list(weapons)
     for candidate, kinds in _EXPLOSIVE_TYPES.items():
-        if any(w in kinds for w in weapons):
+        if any(w in kinds for w in named):
             return candidate
     targets = set(target_types)
     if TargetType.civilians in targets:
         return SubEventType.attack
-    if targets & {TargetType.military, TargetType.security_forces} or mentioned(Weapon.firearm, scope):
+    if targets & {TargetType.military, TargetType.security_forces}:
         return SubEventType.armed_clash
-    return sub
+    return None
 
 
 _HARM = re.compile(
@@ -156,13 +164,7 @@ def violent_sub_event(
     happened = bool(_HARM.search(reported)) and not _DISRUPTION.search(reported)
     if not (hurt or happened):
         return sub
-    named = list(weapons)
-    for candidate, kinds in _EXPLOSIVE_TYPES.items():
-        if any(w in kinds for w in named):
-            return candidate
-    if set(target_types) & {TargetType.military, TargetType.security_forces}:
-        return SubEventType.armed_clash
-    return SubEventType.attack
+    return _attack_kind(weapons, target_types) or SubEventType.attack
 
 
 def named_in(name: str, text: str, threshold: float = 90.0) -> bool:
