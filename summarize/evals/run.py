@@ -82,19 +82,20 @@ def run_eval(
     """Brief every case's article, score it against gold, and aggregate; ``progress(done, total, id)``."""
     started = time.monotonic()
     results = []
-    run = EvalRun(report=_empty(briefer), cases=list(cases))
+    briefs: dict[str, Brief] = {}
+    texts: dict[str, str] = {}
     for done, case in enumerate(cases):
         if progress:
             progress(done, len(cases), case.id)
         try:
             article = case.load_article()
-            run.texts[case.id] = article.text
+            texts[case.id] = article.text
             brief = briefer.brief(article)
         except SummarizeError as exc:
             log.warning("case %s: %s", case.id, exc)
             results.append(score_case(case, None, error=f"{type(exc).__name__}: {exc}", matching=matching))
             continue
-        run.briefs[case.id] = brief
+        briefs[case.id] = brief
         result = score_case(case, brief, matching=matching)
         if judge:
             try:
@@ -104,20 +105,14 @@ def run_eval(
         results.append(result)
     if progress:
         progress(len(cases), len(cases), "")
-    run.report = build_report(
+    report = build_report(
         results,
         model=briefer.backend.model_id,
         prompt_version=briefer.prompts.version,
         datasets=datasets,
         wall_s=time.monotonic() - started,
     )
-    return run
-
-
-def _empty(briefer: Briefer) -> EvalReport:
-    return build_report(
-        [], model=briefer.backend.model_id, prompt_version=briefer.prompts.version, datasets=(), wall_s=0
-    )
+    return EvalRun(report=report, cases=list(cases), briefs=briefs, texts=texts)
 
 
 @dataclass
