@@ -7,9 +7,12 @@ No test may reach the network: real HTTP goes only to servers the tests start on
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from summarize.testing import FakeOpenAIServer
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seeds" / "000_3dd804058064a703.txt"
@@ -23,3 +26,10 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         if var.startswith("SUMMARIZE_") and var != "SUMMARIZE_MODEL_PATH":
             monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAIServer]:
+    """The fake OpenAI-compatible server on 127.0.0.1, empty, closed after the test."""
+    with FakeOpenAIServer() as fake:
+        yield fake

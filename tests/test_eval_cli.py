@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,9 @@ from summarize.cli import main
 from summarize.evals import EvalReport
 from summarize.testing import Answer, FakeOpenAIServer
 
+from .test_cli import KIDAL
 from .test_pipeline import TEXT, detail, survey
 
-KIDAL = detail(
-    sub_event_type="remote_explosive_landmine_ied",
-    weapons=["ied"],
-    targets=[{"name": "UN convoy", "type": "humanitarian"}],
-    fatalities={"count": 0, "qualifier": "exact"},
-    injured={"count": 0, "qualifier": "exact"},
-    casualty_quote="Nobody was hurt.",
-)
 GOLD = {
     "id": "gao-kidal",
     "labelled_by": "by hand, for this test",
@@ -52,12 +44,6 @@ GOLD = {
         ],
     },
 }
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as fake:
-        yield fake
 
 
 @pytest.fixture

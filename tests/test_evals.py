@@ -31,6 +31,7 @@ from summarize.evals.run import judge_brief
 from summarize.pipeline import Briefer
 from summarize.schema import Brief, Casualties, Weapon
 
+from .test_cli import KIDAL as KIDAL_ANSWER
 from .test_pipeline import TEXT, detail, survey
 
 REPO = Path(__file__).resolve().parents[1]
@@ -152,14 +153,7 @@ def _brief() -> Brief:
     backend = MockBackend().enqueue(
         survey(),
         detail(claimed_by=["JNIM"], claim_quote="The group JNIM said it carried out the Gao attack."),
-        detail(
-            sub_event_type="remote_explosive_landmine_ied",
-            weapons=["ied"],
-            targets=[{"name": "UN convoy", "type": "humanitarian"}],
-            fatalities={"count": 0, "qualifier": "exact"},
-            injured={"count": 0, "qualifier": "exact"},
-            casualty_quote="Nobody was hurt.",
-        ),
+        KIDAL_ANSWER,
     )
     return Briefer(backend).brief(article_from_text(TEXT, published_at=dt.date(2024, 3, 7)))
 

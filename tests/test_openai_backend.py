@@ -51,12 +51,6 @@ class Brief(BaseModel):
     records: int
 
 
-@pytest.fixture
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as fake:
-        yield fake
-
-
 Make = Callable[..., OpenAIBackend]
 
 
