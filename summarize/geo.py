@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 import pycountry
+
+from .folding import fold
 
 __all__ = ["country_code", "country_name"]
 
@@ -156,8 +157,7 @@ _NON_WORD = re.compile(r"[^\w' ]+")
 
 def _fold(name: str) -> str:
     """Fold a country name for lookup: accents, case, dots, punctuation, "the", "St."."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    s = fold(name)
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("&", " and ").replace(".", "")
     s = _NON_WORD.sub(" ", s)
     s = " ".join(s.split())

@@ -37,7 +37,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from ..folding import fold
 from ..geo import country_code
 from ..schema import EventType, SubEventType
 from .model import DailyIncident, LinkExplanation, NearMiss
@@ -178,9 +178,7 @@ _GENERIC = frozenset(
 
 @lru_cache(maxsize=4096)
 def _fold_one(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(_NON_WORD.sub(" ", plain).split())
+    return " ".join(_NON_WORD.sub(" ", fold(text)).split())
 
 
 def _fold(text: str | None) -> str | None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from ..folding import fold
 from ..geo import country_code
 from ..schema import Casualties, DatePrecision
 from .assign import assign
@@ -91,9 +91,7 @@ def _alias_index(aliases: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, 
 
 def normalise_name(name: str) -> str:
     """Case, accents, punctuation, quotes and a leading article do not make a different name."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    words = _NON_WORD.sub(" ", plain).strip()
+    words = _NON_WORD.sub(" ", fold(name)).strip()
     return _ARTICLE.sub("", words)
 
 
