@@ -579,7 +579,10 @@ def test_fault_matrix_every_article_ends_in_exactly_one_file(tmp_path: Path) -> 
     assert not set(briefed) & set(failed)
     assert len(briefed) + len(failed) == 40
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["attempts"] > summary["model_calls"]  # invalid answers were re-asked
+    # Which request draws which fault depends on arrival order, and an invalid answer can land on a
+    # request the client has already given up on (0.3 s timeout), so whether a re-ask happens here is
+    # chance; re-asking is tested deterministically in test_openai_backend.py. The summary must add up.
+    assert summary["attempts"] >= summary["model_calls"]
 
 
 # -- output formats, summary and limits ------------------------------------------------------------
