@@ -89,8 +89,9 @@ from .batch_workers import (
     error_record,
     fingerprint,
     metered,
+    quiet_gc,
     serve,
-    work,
+    start_workers,
 )
 from .config import Settings
 from .errors import ConfigError, SummarizeError
@@ -275,17 +276,7 @@ class _Run:
         # Every thread here until worker processes are ready to take their share (see ``Gate``).
         local: queue.Queue[Any] = queue.Queue()
         self.workers.append(_Worker(0, self.concurrency, self._room_here(), local, None))
-        threads_here = [
-            threading.Thread(
-                target=work,
-                args=(local, self.results, self.briefer, self.backend, self.abandon, self.gate),
-                name=f"batch-{n}",
-                daemon=True,
-            )
-            for n in range(self.concurrency)
-        ]
-        for thread in threads_here:
-            thread.start()
+        start_workers(local, self.results, self.briefer, self.backend, self.abandon, self.gate, "batch")
         if self.processes > 1:
             self._start_processes(threads, rooms)
 
@@ -512,7 +503,7 @@ class _Run:
     def execute(self) -> BatchSummary:
         sources = resolve_inputs(self.inputs)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        with OutputLock(self.out_dir):
+        with OutputLock(self.out_dir), quiet_gc():
             return self._execute(sources)
 
     def _execute(self, sources: list[str]) -> BatchSummary:

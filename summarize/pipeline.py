@@ -11,17 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
 from .articles import Article, truncate
 from .assembly import build_incident, candidate_events, context_facts, share_generic_claims, with_summary
 from .backends import create_backend
-from .backends.base import Backend, Message, Usage
+from .backends.base import AsyncBackend, Backend, Completion, Message, Usage
 from .cache import AnswerCache, AnswerKeys
 from .config import Settings
 from .consistency import lead
@@ -57,6 +57,14 @@ class _Tally:
         self.usage += usage
         self.calls += 1
         self.hits += int(hit)
+
+
+class _Ask(NamedTuple):
+    """One question ``Briefer._steps`` needs answered: messages, the answer's class, whose cost it is."""
+
+    messages: Sequence[Message]
+    model: type[BaseModel]
+    tally: _Tally
 
 
 class Briefer:
@@ -111,17 +119,19 @@ class Briefer:
         value = self._ask(messages, model, tally)
         return value, tally.hits == 1
 
-    def _ask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
-        key = self._keys.key(messages, model)
-        if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            try:
-                value = model.model_validate(hit["value"])
-                tally.add(Usage(**hit["usage"]), hit=True)
-                log.debug("cache hit %s for %s", key[:12], model.__name__)
-                return value
-            except (KeyError, TypeError, ValidationError):
-                log.debug("ignoring stale cache entry %s", key[:12])
-        completion = self.backend.complete(messages, model)
+    def _cached(self, key: str, model: type[T], tally: _Tally) -> T | None:
+        if self.cache is None or (hit := self.cache.get(key)) is None:
+            return None
+        try:
+            value = model.model_validate(hit["value"])
+        except (KeyError, TypeError, ValidationError):
+            log.debug("ignoring stale cache entry %s", key[:12])
+            return None
+        tally.add(Usage(**hit["usage"]), hit=True)
+        log.debug("cache hit %s for %s", key[:12], model.__name__)
+        return value
+
+    def _store(self, key: str, completion: Completion[T], tally: _Tally) -> T:
         tally.add(completion.usage, hit=False)
         if self.cache is not None:
             self.cache.set(
@@ -129,10 +139,51 @@ class Briefer:
             )
         return completion.value
 
+    def _ask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
+        key = self._keys.key(messages, model)
+        if (value := self._cached(key, model, tally)) is not None:
+            return value
+        return self._store(key, self.backend.complete(messages, model), tally)
+
+    async def _aask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
+        key = self._keys.key(messages, model)
+        if (value := self._cached(key, model, tally)) is not None:
+            return value
+        backend = cast(AsyncBackend, self.backend)
+        return self._store(key, await backend.acomplete(messages, model), tally)
+
     # -- the brief -------------------------------------------------------------------------------
+
+    @property
+    def is_async(self) -> bool:
+        """Whether ``abrief`` can be used: the backend answers on an event loop (``AsyncBackend``)."""
+        return isinstance(self.backend, AsyncBackend)
 
     def brief(self, article: Article, progress: Callable[[str], None] | None = None) -> Brief:
         """Brief one article; ``progress`` hears a line before each model call."""
+        steps = self._steps(article, progress)
+        ask = next(steps)
+        try:
+            while True:
+                ask = steps.send(self._ask(ask.messages, ask.model, ask.tally))
+        except StopIteration as finished:
+            return cast(Brief, finished.value)
+
+    async def abrief(self, article: Article, progress: Callable[[str], None] | None = None) -> Brief:
+        """``brief`` on an event loop: many articles at once in one thread (needs ``is_async``)."""
+        steps = self._steps(article, progress)
+        ask = next(steps)
+        try:
+            while True:
+                ask = steps.send(await self._aask(ask.messages, ask.model, ask.tally))
+        except StopIteration as finished:
+            return cast(Brief, finished.value)
+
+    def _steps(self, article: Article, progress: Callable[[str], None] | None) -> Generator[_Ask, Any, Brief]:
+        """The brief without its I/O: yields each model question, is sent its answer, returns the brief.
+
+        ``brief`` and ``abrief`` drive it, so the two cannot drift apart.
+        """
         report = progress or (lambda _msg: None)
         started = time.monotonic()
         warnings: list[str] = []
@@ -144,12 +195,13 @@ class Briefer:
             )
         tally = _Tally()
         report("listing incidents")
-        survey = self._ask(self.prompts.survey_messages(seen), Survey, tally)
+        survey: Survey = yield _Ask(self.prompts.survey_messages(seen), Survey, tally)
         stubs, aggregates = candidate_events(survey, seen.text)
         incidents: list[Incident] = []
         for number, stub in enumerate(stubs, start=1):
             report(f"incident {number}/{len(stubs)}: {stub.what}")
-            detail = self._ask(self.prompts.detail_messages(seen, stub), IncidentDetail, tally)
+            asked = _Ask(self.prompts.detail_messages(seen, stub), IncidentDetail, tally)
+            detail: IncidentDetail = yield asked
             incidents.append(build_incident(f"{article.id}#{number}", stub, detail, seen))
         incidents = [
             with_summary(incident, stub.what)

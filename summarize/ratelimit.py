@@ -1,4 +1,4 @@
-"""Client-side rate limits (requests and tokens per minute) shared by a batch's worker threads.
+"""Client-side rate limits (requests and tokens per minute) shared by a batch's workers (threads or tasks).
 
 Why client-side when the server answers 429 anyway: a 429 costs a round trip and
 a backoff, and at high concurrency many workers hit it at once and back off in
@@ -13,6 +13,7 @@ call's worth, if larger), so a batch starts smoothly instead of in one burst.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Sequence
@@ -24,6 +25,9 @@ __all__ = ["Aborted", "RateLimiter", "TokenBucket", "estimate_tokens"]
 
 #: Tokens assumed for an answer before it arrives (corrected after the call).
 ANSWER_GUESS = 256
+
+# The longest single wait before looking again (and at the abort flag).
+_MAX_WAIT_S = 0.5
 
 
 class Aborted(Exception):
@@ -53,19 +57,29 @@ class TokenBucket:
 
     def take(self, amount: float, abort: threading.Event | None = None) -> None:
         """Wait until ``amount`` may be spent (a full bucket for amounts above capacity), then spend it."""
-        need = min(amount, self.capacity)
-        while True:
-            with self._lock:
-                self._refill(time.monotonic())
-                if self._level >= need:
-                    self._level -= amount
-                    return
-                wait = (need - self._level) / self.rate
+        while (wait := self._try(amount)) > 0:
             if abort is not None:
-                if abort.wait(min(wait, 0.5)):
+                if abort.wait(wait):
                     raise Aborted
             else:
-                time.sleep(min(wait, 0.5))
+                time.sleep(wait)
+
+    async def atake(self, amount: float, abort: threading.Event | None = None) -> None:
+        """``take`` on an event loop: waits without blocking the loop's other tasks."""
+        while (wait := self._try(amount)) > 0:
+            await asyncio.sleep(wait)
+            if abort is not None and abort.is_set():
+                raise Aborted
+
+    def _try(self, amount: float) -> float:
+        """Spend ``amount`` if it may be spent now (0.0 back), else how long to wait before trying again."""
+        need = min(amount, self.capacity)
+        with self._lock:
+            self._refill(time.monotonic())
+            if self._level >= need:
+                self._level -= amount
+                return 0.0
+            return min((need - self._level) / self.rate, _MAX_WAIT_S)
 
     def adjust(self, amount: float) -> None:
         """Charge ``amount`` more (negative: give some back) without waiting."""
@@ -91,6 +105,13 @@ class RateLimiter:
             self.requests.take(1, abort)
         if self.tokens is not None:
             self.tokens.take(estimate, abort)
+
+    async def aacquire(self, estimate: int, abort: threading.Event | None = None) -> None:
+        """``acquire`` on an event loop."""
+        if self.requests is not None:
+            await self.requests.atake(1, abort)
+        if self.tokens is not None:
+            await self.tokens.atake(estimate, abort)
 
     def settle(self, estimate: int, actual: int) -> None:
         """Correct the token bucket once a call's real usage is known."""

@@ -26,6 +26,7 @@ Why it looks the way it does:
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import threading
@@ -198,6 +199,8 @@ class OpenAIBackend:
             http_client=openai.DefaultHttpxClient(event_hooks={"response": [self._log_http_error]}),
         )
         self._instructor = from_openai(self._client, mode=_MODES[settings.mode])
+        # ``acomplete``'s client, opened on first use by the loop it runs on (see ``_async_client``)
+        self._async: tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI, Any] | None = None
         if not self._model:
             try:
                 self._model = self._served_model()
@@ -227,18 +230,37 @@ class OpenAIBackend:
         """Ask for a ``response_model`` instance, re-asking on validation errors; raise ``BackendError``."""
         tally = _Tally()
         try:
-            value = self._instructor.chat.completions.create(
-                response_model=prepared(response_model),
-                messages=cast(list[ChatCompletionMessageParam], [dict(m) for m in messages]),
-                max_retries=self._settings.max_retries,
-                hooks=tally.hooks(),
-                model=self._model,
-                temperature=self._settings.temperature,
-                max_tokens=self._settings.max_tokens,
-            )
+            value = self._instructor.chat.completions.create(**self._request(messages, response_model, tally))
         except (openai.OpenAIError, InstructorError) as exc:
             raise self._translate(exc, tally.usage, response_model) from exc
         return Completion(value=_plain(value, response_model), usage=tally.usage)
+
+    async def acomplete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:
+        """``complete`` on the running event loop (same request, retries, re-asks and errors)."""
+        tally = _Tally()
+        client = self._async_client()
+        try:
+            value = await client.chat.completions.create(**self._request(messages, response_model, tally))
+        except (openai.OpenAIError, InstructorError) as exc:
+            raise self._translate(exc, tally.usage, response_model) from exc
+        return Completion(value=_plain(value, response_model), usage=tally.usage)
+
+    async def aclose(self) -> None:
+        """Close ``acomplete``'s connection pool (a later ``acomplete`` opens a new one)."""
+        opened, self._async = self._async, None
+        if opened is not None:
+            await opened[1].close()
+
+    def _request(self, messages: Sequence[Message], response_model: type[T], tally: _Tally) -> dict[str, Any]:
+        return {
+            "response_model": prepared(response_model),
+            "messages": cast(list[ChatCompletionMessageParam], [dict(m) for m in messages]),
+            "max_retries": self._settings.max_retries,
+            "hooks": tally.hooks(),
+            "model": self._model,
+            "temperature": self._settings.temperature,
+            "max_tokens": self._settings.max_tokens,
+        }
 
     # -- housekeeping ------------------------------------------------------------------
 
@@ -271,6 +293,28 @@ class OpenAIBackend:
 
     def _redact(self, text: str) -> str:
         return text.replace(self._key, "***") if self._key else text
+
+    def _async_client(self) -> Any:
+        """The async instructor client of the running loop, opened on its first call there.
+
+        An httpx async pool belongs to the loop that opened it, so a call on
+        another loop (a second ``asyncio.run``) gets a new one; the old pool is
+        left to be collected, as its loop is gone.
+        """
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async[0] is not loop:
+            client = openai.AsyncOpenAI(
+                api_key=self._key,
+                base_url=self._client.base_url,
+                max_retries=self._settings.http_retries,
+                timeout=self._settings.timeout,
+                http_client=openai.DefaultAioHttpClient(event_hooks={"response": [self._alog_http_error]}),
+            )
+            self._async = (loop, client, from_openai(client, mode=_MODES[self._settings.mode]))
+        return self._async[2]
+
+    async def _alog_http_error(self, response: Any) -> None:
+        self._log_http_error(response)
 
     def _log_http_error(self, response: Any) -> None:
         if response.status_code >= 400:

@@ -15,7 +15,7 @@ from typing import Any, Generic, Literal, Protocol, TypedDict, TypeVar, runtime_
 
 from pydantic import BaseModel
 
-__all__ = ["Backend", "Completion", "Message", "Usage"]
+__all__ = ["AsyncBackend", "Backend", "Completion", "Message", "Usage"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -70,4 +70,24 @@ class Backend(Protocol):
 
     def close(self) -> None:
         """Release connections or the loaded model; the backend is not used afterwards."""
+        ...
+
+
+@runtime_checkable
+class AsyncBackend(Backend, Protocol):
+    """A backend that can also answer on an event loop, so one thread keeps many calls in flight.
+
+    A batch at high concurrency is CPU-bound in the client, and dozens of
+    threads each blocking on a socket spend much of that CPU handing the
+    interpreter lock to one another; one event loop does not. Coroutines of
+    one backend must all run on one event loop at a time; ``aclose`` releases
+    what that loop opened.
+    """
+
+    async def acomplete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:
+        """``complete``, awaited."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release what ``acomplete`` opened on the running loop; ``complete`` still works afterwards."""
         ...
