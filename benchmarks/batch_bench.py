@@ -277,7 +277,7 @@ def _batch(
 
 
 def _steady_rate(marks: Sequence[tuple[float, int]], total: int) -> float:
-    """Articles per second between the 10th and the 90th percent of completions (start-up and tail left out)."""
+    """Articles per second from the 10th to the 90th percent of completions (start-up and tail left out)."""
     first = next(t for t, ok in marks if ok >= 0.1 * total)
     last = next(t for t, ok in marks if ok >= 0.9 * total)
     return 0.8 * total / max(last - first, 1e-9)
@@ -304,7 +304,7 @@ def throughput(tmp: Path, scale: float) -> None:
                     settings_for(url, tmp / "c"),
                     concurrency,
                     processes=processes,
-                    progress=lambda p: marks.append((time.perf_counter(), p.ok)),
+                    progress=lambda p, marks=marks: marks.append((time.perf_counter(), p.ok)),
                 )
             ideal = concurrency / (2 * latency)
             # in short runs articles finish in waves of C, which a percentile window cuts unevenly

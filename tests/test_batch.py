@@ -7,6 +7,7 @@ on 127.0.0.1, the last two with ``python -m summarize batch`` as a real process.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import json
@@ -38,7 +39,7 @@ from summarize.config import Settings
 from summarize.errors import BackendUnavailable, ConfigError
 from summarize.extraction import IncidentDetail, Survey
 from summarize.pipeline import Briefer
-from summarize.ratelimit import TokenBucket
+from summarize.ratelimit import Aborted, TokenBucket
 from summarize.schema import Brief
 from summarize.testing import Answer, FakeOpenAIServer, FaultRates, HTTPError
 
@@ -714,3 +715,79 @@ def test_an_fsync_failure_is_not_swallowed(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(OSError, match="Input/output"):
         out.close()
     assert (tmp_path / "briefs.jsonl").read_bytes() == b'{"n":1}\n'
+
+
+# -- the event-loop path (backends with ``acomplete``, as the OpenAI one) -----------------------------
+
+
+class ScriptedAsync(Scripted):
+    """``Scripted``, answering on an event loop after ``delay`` seconds; counts calls in flight."""
+
+    def __init__(self, delay: float = 0.02) -> None:
+        super().__init__()
+        self.delay = delay
+        self.in_flight = self.most_in_flight = 0
+
+    async def acomplete(self, messages: Sequence[Message], response_model: type[Any]) -> Completion[Any]:
+        self.in_flight += 1  # one loop thread: no lock needed, and none taken
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)
+            return self.complete(messages, response_model)
+        finally:
+            self.in_flight -= 1
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
+def test_an_endpoint_batch_briefs_on_one_event_loop_within_its_concurrency(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(40)])
+    backend = ScriptedAsync()
+    summary = batch([records], tmp_path / "out", backend, concurrency=8)
+    assert summary.ok == 40 and summary.model_calls == 80
+    assert len(backend.threads) == 1  # one event loop made every call
+    assert 2 <= backend.most_in_flight <= 8
+
+
+def test_failures_on_the_event_loop_are_error_records_with_their_cost(tmp_path: Path) -> None:
+    texts = [article_text(n) for n in range(6)] + [f"{TEXT} FAIL", f"{TEXT} BUG"]
+    records = write_jsonl(tmp_path / "in.jsonl", texts)
+    summary = batch([records], tmp_path / "out", ScriptedAsync(), concurrency=4)
+    assert (summary.ok, summary.failed) == (6, 2)
+    by_error = {record["error"]: record for record in errors_in(tmp_path / "out")}
+    assert by_error["BackendUnavailable"]["attempts"] == 2  # counted in the article's own task
+    assert by_error["KeyError"]["attempts"] == 0
+    assert summary.attempts == 6 * 2 + 2 + 0
+
+
+def test_token_bucket_paces_requests_on_an_event_loop() -> None:
+    bucket = TokenBucket(per_minute=600)  # 10 per second, bursts of 10
+
+    async def take(count: int) -> float:
+        started = time.monotonic()
+        await asyncio.gather(*(bucket.atake(1) for _ in range(count)))
+        return time.monotonic() - started
+
+    assert asyncio.run(take(15)) >= 0.4  # waited without blocking the loop (no upper bound: CI is noisy)
+
+
+def test_an_abandoned_batch_stops_waiting_for_the_bucket() -> None:
+    bucket, abandon = TokenBucket(per_minute=6), threading.Event()  # one call per 10 s
+    bucket.take(1)
+    abandon.set()
+    started = time.monotonic()
+    with pytest.raises(Aborted):
+        asyncio.run(bucket.atake(1, abandon))
+    assert time.monotonic() - started < 2.0
+
+
+def test_gate_places_can_be_taken_without_waiting() -> None:
+    gate = Gate(2)
+    assert gate.enter_nowait() and gate.enter_nowait()
+    assert not gate.enter_nowait()
+    gate.leave()
+    assert gate.enter_nowait() and gate.active == 2

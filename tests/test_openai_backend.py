@@ -6,6 +6,7 @@ and timeout machinery and instructor's re-ask loop are the ones under test.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import pickle
@@ -24,7 +25,7 @@ from pydantic import BaseModel, Field
 from summarize.backends import _instructor_prep
 from summarize.backends._instructor_prep import prepared
 from summarize.backends._openai import DEFAULT_BASE_URL, OpenAIBackend
-from summarize.backends.base import Backend, Message, Usage
+from summarize.backends.base import AsyncBackend, Backend, Message, Usage
 from summarize.config import Settings
 from summarize.errors import (
     AuthenticationFailed,
@@ -384,3 +385,74 @@ def test_backend_pickles_as_its_settings_and_opens_its_own_client(
     finally:
         copy.close()
     assert sum(1 for r in server.requests if r.get("model")) == 2
+
+
+# -- acomplete: the event-loop path a batch takes -----------------------------------------------------
+
+
+def _acomplete(backend: OpenAIBackend, model: type[BaseModel] = Brief) -> Any:
+    """One ``acomplete`` on a fresh loop, its connection pool closed before the loop ends."""
+
+    async def call() -> Any:
+        try:
+            return await backend.acomplete(MESSAGES, model)
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(call())
+
+
+def test_acomplete_sends_the_same_request_and_returns_a_plain_instance(
+    server: FakeOpenAIServer, make: Make
+) -> None:
+    server.enqueue(Answer(GOOD, prompt_tokens=40, completion_tokens=12), Answer(GOOD))
+    backend = make(server)
+    result = _acomplete(backend)
+    assert type(result.value) is Brief and result.value == Brief(**GOOD)
+    assert result.usage == Usage(prompt_tokens=40, completion_tokens=12, attempts=1)
+    backend.complete(MESSAGES, Brief)
+    on_loop, blocking = server.requests
+    assert on_loop == blocking
+
+
+def test_acomplete_reasks_and_sums_usage(server: FakeOpenAIServer, make: Make) -> None:
+    server.enqueue(
+        Raw('{"victim": "", "records": "many"}', prompt_tokens=100, completion_tokens=20),
+        Answer(GOOD, prompt_tokens=150, completion_tokens=25),
+    )
+    result = _acomplete(make(server))
+    assert result.usage == Usage(prompt_tokens=250, completion_tokens=45, attempts=2)
+
+
+def test_acomplete_honours_retry_after_then_succeeds(server: FakeOpenAIServer, make: Make) -> None:
+    server.enqueue(HTTPError(429, headers={"retry-after": "0.3"}), Answer(GOOD))
+    started = time.monotonic()
+    assert _acomplete(make(server, http_retries=2)).value == Brief(**GOOD)
+    assert time.monotonic() - started >= 0.25
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("replies", "settings", "error"),
+    [
+        ([HTTPError(429)] * 2, {"http_retries": 1}, RateLimited),
+        ([HTTPError(500)] * 2, {"http_retries": 1}, BackendUnavailable),
+        ([Truncated(GOOD)], {}, OutputTruncated),
+        ([Raw('{"victim": "Acme"}')] * 2, {"max_retries": 1}, ValidationFailed),
+        ([Hang(2.0)], {"timeout": 0.3}, BackendTimeout),
+    ],
+)
+def test_acomplete_raises_the_errors_complete_raises(
+    server: FakeOpenAIServer, make: Make, replies: list[Any], settings: dict[str, Any], error: type[Exception]
+) -> None:
+    server.enqueue(*replies)
+    with pytest.raises(error) as caught:
+        _acomplete(make(server, **settings))
+    assert caught.value.context["usage"] is not None
+
+
+def test_acomplete_on_a_second_loop_opens_a_new_pool(server: FakeOpenAIServer, make: Make) -> None:
+    server.default = always(Answer(GOOD))
+    backend = make(server)
+    assert _acomplete(backend).value == _acomplete(backend).value  # the first loop's pool is gone
+    assert isinstance(backend, AsyncBackend)

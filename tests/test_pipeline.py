@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -510,3 +511,41 @@ def test_an_unarmed_guess_at_an_air_strike_falls_back_to_the_targets() -> None:
     )
     incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
     assert incident.sub_event_type is SubEventType.armed_clash
+
+
+class AsyncMock(MockBackend):
+    """The same script, answered on an event loop (as the OpenAI backend's ``acomplete``)."""
+
+    async def acomplete(self, messages: Any, response_model: Any) -> Any:
+        await asyncio.sleep(0)
+        return self.complete(messages, response_model)
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
+def test_abrief_gives_the_brief_that_brief_gives() -> None:
+    answers = (
+        survey(),
+        detail(claimed_by=["JNIM"], claim_quote="The group JNIM said it carried out the Gao attack."),
+        detail(sub_event_type="remote_explosive_landmine_ied", weapons=["ied"]),
+    )
+    article = article_from_text(TEXT, published_at=dt.date(2024, 3, 7))
+    blocking = Briefer(MockBackend().enqueue(*answers)).brief(article)
+    backend = AsyncMock().enqueue(*answers)
+    briefer = Briefer(backend)
+    assert briefer.is_async and not Briefer(MockBackend()).is_async
+    on_loop = asyncio.run(briefer.abrief(article))
+    assert len(backend.calls) == 3
+    volatile = {"provenance": {"created_at", "elapsed_s"}}
+    assert on_loop.model_dump(exclude=volatile) == blocking.model_dump(exclude=volatile)
+
+
+def test_abrief_reads_and_fills_the_same_cache(tmp_path: Path) -> None:
+    article = article_from_text(TEXT)
+    with AnswerCache(tmp_path / "cache") as cache:
+        first = asyncio.run(Briefer(AsyncMock().enqueue(survey(events=[])), cache=cache).abrief(article))
+        again = Briefer(MockBackend(), cache=cache).brief(article)  # nothing queued: must hit the cache
+    assert first.provenance.cache_hit is False
+    assert again.provenance.cache_hit is True
+    assert again.headline == first.headline
