@@ -2,32 +2,35 @@
 
 Design, and why:
 
-* **Threads, and worker processes for the CPU.** ``Briefer.brief`` and the
-  OpenAI backend are synchronous (blocking httpx under instructor); an asyncio
-  orchestrator would only hand every call to a thread pool anyway. So workers
-  are threads that share one ``Briefer`` (the OpenAI backend is thread-safe;
-  the answer cache is SQLite, safe across threads and processes). But briefing
-  is Python from end to end, so one interpreter lock caps a process at a few
-  hundred model calls a second, below what a fast endpoint takes at high
-  concurrency; with ``processes`` > 1 the threads are split across this
-  process and worker processes (``batch_workers``), each with its own copy of
-  the briefer (pickled: the OpenAI backend travels as its settings and opens
-  its own connections). The CLI's default is one process per 16 of
-  concurrency, at most one per CPU, so concurrency 8 stays in one process; the
-  library's default is one, since worker processes import the caller's
-  ``__main__``. The embedded model (one llama.cpp context, one worker) does
-  not pickle and always runs in one.
+* **An event loop per process, and worker processes for the CPU.** Against an
+  endpoint (a backend with ``acomplete``) each process runs one asyncio loop
+  that keeps its share of the concurrency in flight (``Briefer.abrief``); a
+  thread per request would spend much of the client's CPU handing the
+  interpreter lock around (measured: about a third more CPU per article). A blocking backend
+  gets a thread per place instead. Either way the workers share one
+  ``Briefer`` (the answer cache is SQLite, safe across threads and
+  processes). But briefing is Python from end to end, so one interpreter lock
+  caps a process at a few hundred model calls a second, below what a fast
+  endpoint takes at high concurrency; with ``processes`` > 1 the concurrency
+  is split across this process and worker processes (``batch_workers``), each
+  with its own copy of the briefer (pickled: the OpenAI backend travels as its
+  settings and opens its own connections). The CLI's default is one process
+  per 16 of concurrency, at most one per CPU, so concurrency 8 stays in one
+  process; the library's default is one, since worker processes import the
+  caller's ``__main__``. The embedded model (one llama.cpp context, one
+  worker) does not pickle and always runs in one.
 * **One writer.** Whatever the workers, the main thread alone reads inputs,
   dispatches them and writes files; workers only hand back finished lines. A
   single writer needs no locks on the output and makes exactly-once
   independent of how many workers there are and where they run.
 * **Concurrency is a ceiling.** Worker processes take a second or two to
-  start; until each is ready, this process briefs with its threads too, then
+  start; until each is ready, this process briefs their share too, then
   gives it its share, and a ready process gets articles only once this one's
   briefs are down to its own share.
 * **Bounded and streaming.** Inputs are read lazily; each worker holds at most
-  twice its threads (plus a small share of 32) in flight, enough to keep it
-  busy through an fsync, and a finished brief is written and forgotten. Memory
+  twice its share of the concurrency (plus a small share of 32) in flight,
+  enough to keep it busy through an fsync, and a finished brief is written and
+  forgotten. Memory
   holds the done keys (one int per briefed article), nothing that grows with
   the briefs.
 * **Exactly once.** ``briefs.jsonl`` is the ledger (see ``batch_output``): an
