@@ -18,6 +18,11 @@ Why it looks the way it does:
   what instructor would redo on every call from the class alone (wrapping it,
   its JSON Schema, the async-validator walk) is done once per class. That was
   most of the client's CPU per call, and a concurrent batch is CPU-bound.
+* Two ways to call, one request: ``complete`` blocks (the CLI, evals, the
+XX
+  event loop, which is how a batch keeps dozens of calls in flight in one
+  thread. Both build the same request (``_request``) and translate errors the
+  same way.
 * Every vendor exception is translated here, by walking instructor's wrapping
   (``InstructorRetryException``) down to the real cause, into the package's
   ``BackendError`` tree with a message that says what to do next. The API key
@@ -297,9 +302,11 @@ class OpenAIBackend:
     def _async_client(self) -> Any:
         """The async instructor client of the running loop, opened on its first call there.
 
-        An httpx async pool belongs to the loop that opened it, so a call on
-        another loop (a second ``asyncio.run``) gets a new one; the old pool is
-        left to be collected, as its loop is gone.
+        Its transport is ``aiohttp`` (openai's ``DefaultAioHttpClient``: same
+        TLS settings, limits and timeouts as the blocking client, less CPU per
+        request than httpx's own async transport). A connection pool belongs to
+        the loop that opened it, so a call on another loop gets a new client;
+        ``aclose`` closes the current one.
         """
         loop = asyncio.get_running_loop()
         if self._async is None or self._async[0] is not loop:
