@@ -18,11 +18,10 @@ Why it looks the way it does:
   what instructor would redo on every call from the class alone (wrapping it,
   its JSON Schema, the async-validator walk) is done once per class. That was
   most of the client's CPU per call, and a concurrent batch is CPU-bound.
-* Two ways to call, one request: ``complete`` blocks (the CLI, evals, the
-XX
-  event loop, which is how a batch keeps dozens of calls in flight in one
-  thread. Both build the same request (``_request``) and translate errors the
-  same way.
+* Two ways to call, one request: ``complete`` blocks (one brief, evals, the
+  daily brief), ``acomplete`` awaits on the caller's event loop, which is how
+  a batch keeps dozens of calls in flight in one thread. Both build the same
+  request (``_request``) and translate errors the same way.
 * Every vendor exception is translated here, by walking instructor's wrapping
   (``InstructorRetryException``) down to the real cause, into the package's
   ``BackendError`` tree with a message that says what to do next. The API key
