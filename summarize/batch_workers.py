@@ -1,7 +1,11 @@
-"""The workers of a batch: threads that brief articles, in the batch's own process or in worker processes.
+"""The workers of a batch: what briefs articles, in the batch's own process or in worker processes.
 
 Why it looks the way it does:
 
+* Against an endpoint (a backend with ``acomplete``) a process's share of the
+  concurrency runs as tasks on one event loop (``work_async``); a blocking
+  backend gets a thread per place (``work``). ``start_workers`` picks; the
+  rest of the batch sees only queues either way.
 * A worker only briefs. It takes an article from its queue and puts back an
   ``Outcome``: the brief's finished JSONL line, or the error record to write.
   It never touches the output files, so the batch's main thread stays the one
@@ -12,7 +16,7 @@ Why it looks the way it does:
   under one interpreter lock. A process (``serve``) unpickles its own copy of
   the batch's ``Briefer`` (its own HTTP pool, answer cache connection and
   rate-limit share), checks that it has the batch's configuration fingerprint,
-  says ``Ready``, and runs its threads until each has taken a ``None``.
+  says ``Ready``, and runs its workers until they have taken their ``None``.
   Everything crossing a process boundary is plain data: articles in, outcomes,
   log records and ``Ready``/``Failed`` out; a failure becomes an error record
   in the worker, since exceptions with keyword context do not pickle.
