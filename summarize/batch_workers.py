@@ -417,7 +417,10 @@ async def _dispatch(
     def feed() -> None:
         while True:
             article = tasks.get()
-            loop.call_soon_threadsafe(inbox.put_nowait, article)
+            try:
+                loop.call_soon_threadsafe(inbox.put_nowait, article)
+            except RuntimeError:  # the loop is closed: the batch was abandoned
+                return
             if article is None:
                 return
 
