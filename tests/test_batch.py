@@ -14,6 +14,7 @@ import json
 import logging
 import multiprocessing
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -28,18 +29,19 @@ import pytest
 from click.testing import CliRunner
 
 from summarize.acled_csv import COLUMNS
+from summarize.articles import article_from_text
 from summarize.backends.base import Completion, Message, Usage
 from summarize.batch import BatchOptions, run_batch
 from summarize.batch_output import JsonlAppender, OutputLock, repair_tail
 from summarize.batch_progress import ProgressDisplay
 from summarize.batch_summary import BatchProgress
-from summarize.batch_workers import PRELOAD, Gate
+from summarize.batch_workers import PRELOAD, Gate, metered, start_workers
 from summarize.cli import main
 from summarize.config import Settings
 from summarize.errors import BackendUnavailable, ConfigError
 from summarize.extraction import IncidentDetail, Survey
 from summarize.pipeline import Briefer
-from summarize.ratelimit import Aborted, TokenBucket
+from summarize.ratelimit import Aborted, RateLimiter, TokenBucket
 from summarize.schema import Brief
 from summarize.testing import Answer, FakeOpenAIServer, FaultRates, HTTPError
 
@@ -791,3 +793,21 @@ def test_gate_places_can_be_taken_without_waiting() -> None:
     assert not gate.enter_nowait()
     gate.leave()
     assert gate.enter_nowait() and gate.active == 2
+
+
+def test_an_abandoned_event_loop_worker_ends_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    crashed: list[Any] = []
+    monkeypatch.setattr(threading, "excepthook", crashed.append)
+    tasks: queue.Queue[Any] = queue.Queue()
+    results: queue.Queue[Any] = queue.Queue()
+    abandon = threading.Event()
+    backend = ScriptedAsync()
+    briefer, metered_backend = metered(Briefer(backend), RateLimiter.per_minute(None, None), abandon)
+    (loop_thread,) = start_workers(tasks, results, briefer, metered_backend, abandon, Gate(4), "test")
+    abandon.set()
+    tasks.put(article_from_text(article_text(1)))  # seen after the abandon: not briefed
+    loop_thread.join(5)
+    assert not loop_thread.is_alive()
+    tasks.put(None)  # what the batch sends at the end reaches a feeder whose loop is closed
+    time.sleep(0.2)
+    assert crashed == [] and results.empty() and backend.calls == 0
