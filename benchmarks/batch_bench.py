@@ -110,7 +110,7 @@ def _serve(latency: float, faults: bool) -> None:
         if faults
         else None
     )
-    with FakeOpenAIServer(default=respond, latency=latency, faults=rates) as server:
+    with FakeOpenAIServer(default=respond, latency=latency, faults=rates, keep_requests=False) as server:
         print(server.base_url, flush=True)
         sys.stdin.read()  # serve until the parent closes our stdin
 

@@ -355,7 +355,10 @@ class FakeOpenAIServer:
 
     ``latency`` delays every chat request; ``api_key`` (when set) makes requests
     without ``Authorization: Bearer <key>`` fail with 401; ``faults`` perturbs
-    replies of the default responder.
+    replies of the default responder. ``keep_requests=False`` forgets request
+    bodies once answered (``requests`` stays empty): a load test of thousands of
+    requests would otherwise grow the server's heap, and its garbage collector's
+    pauses, until they delayed every answer.
     """
 
     def __init__(
@@ -367,6 +370,7 @@ class FakeOpenAIServer:
         default: Responder = _no_script,
         faults: FaultRates | None = None,
         port: int = 0,
+        keep_requests: bool = True,
     ) -> None:
         self.models: tuple[str, ...] = tuple(models)
         self.latency = latency
@@ -376,6 +380,8 @@ class FakeOpenAIServer:
         self._closing = threading.Event()
         self._queue: deque[Reply] = deque()
         self._requests: list[JSONObject] = []
+        self._keep_requests = keep_requests
+        self._received = 0
         self._connections: set[socket.socket] = set()
         self._faults = faults
         self._rng = random.Random(faults.seed if faults else 0)
@@ -456,8 +462,10 @@ class FakeOpenAIServer:
 
     def _record(self, request: JSONObject) -> int:
         with self._lock:
-            self._requests.append(request)
-            return len(self._requests)
+            if self._keep_requests:
+                self._requests.append(request)
+            self._received += 1
+            return self._received
 
     def _next_reply(self, request: JSONObject) -> Reply:
         with self._lock:
