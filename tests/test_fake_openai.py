@@ -244,3 +244,10 @@ def test_faults_never_touch_queued_replies() -> None:
 def test_fault_probabilities_are_validated() -> None:
     with pytest.raises(ValueError, match="sum"):
         FaultRates(p429=0.6, p500=0.6)
+
+
+def test_a_load_test_server_forgets_request_bodies() -> None:
+    with FakeOpenAIServer(default=always(Answer({"n": 0})), keep_requests=False) as server:
+        ids = [call(server, "/chat/completions", TOOLS)[2]["id"] for _ in range(3)]
+        assert server.requests == []
+    assert ids == ["chatcmpl-fake-1", "chatcmpl-fake-2", "chatcmpl-fake-3"]  # still counted
