@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from summarize.articles import article_from_text
 from summarize.backends import MockBackend
 from summarize.backends.base import Message
-from summarize.cache import AnswerCache, AnswerKeys, cache_key
-from summarize.extraction import IncidentDetail, Survey
-from summarize.pipeline import Briefer
+from summarize.brief.cache import AnswerCache, AnswerKeys, cache_key
+from summarize.brief.extraction import IncidentDetail, Survey
+from summarize.brief.pipeline import Briefer
+from summarize.inputs.articles import article_from_text
 
 from .test_pipeline import TEXT, detail, survey
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from summarize.articles import article_from_text
 from summarize.backends import MockBackend
+from summarize.brief.pipeline import Briefer
 from summarize.errors import ConfigError, InputError
 from summarize.evals import Case, Matching, check_thresholds, compare_reports, load_cases, score_case
 from summarize.evals.assign import assign
@@ -28,7 +28,7 @@ from summarize.evals.gold import Item, alternatives
 from summarize.evals.muc4.importer import import_cases
 from summarize.evals.report import build_report
 from summarize.evals.run import judge_brief
-from summarize.pipeline import Briefer
+from summarize.inputs.articles import article_from_text
 from summarize.schema import Brief, Casualties, Weapon
 
 from .test_cli import KIDAL as KIDAL_ANSWER

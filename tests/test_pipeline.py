@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from summarize.articles import article_from_text
 from summarize.backends import MockBackend
-from summarize.cache import AnswerCache
-from summarize.consistency import named_weapons
+from summarize.brief.cache import AnswerCache
+from summarize.brief.checks import named_weapons
+from summarize.brief.pipeline import Briefer
 from summarize.errors import ValidationFailed
-from summarize.pipeline import Briefer
+from summarize.inputs.articles import article_from_text
 from summarize.schema import EventType, Responsibility, SubEventType, Weapon
 
 TEXT = (

@@ -13,7 +13,7 @@ from .base import Backend, Completion, Message, Usage
 from .mock import MockBackend
 
 if TYPE_CHECKING:  # prompts import backends.base: a runtime import here would be circular
-    from ..prompts import PromptSet
+    from ..brief.prompts import PromptSet
 
 __all__ = ["Backend", "Completion", "Message", "MockBackend", "Usage", "create_backend"]
 

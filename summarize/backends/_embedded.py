@@ -25,9 +25,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..brief.prompts import PromptSet
 from ..config import Settings
 from ..errors import InputError, ModelUnavailable, OutputTruncated, ValidationFailed
-from ..prompts import PromptSet
 from .base import Completion, Message, Usage
 from .weights import DEFAULT_MODEL, ensure_default_model, file_digest
 

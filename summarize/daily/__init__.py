@@ -12,8 +12,8 @@ Markdown, a self-contained HTML page, or JSON (``render``).
     >>> print(to_markdown(brief))  # doctest: +SKIP
 """
 
+from ..evals.scorers.linking import PairScores, pairwise_scores
 from .assemble import DailyOptions, build_daily, daily_from_briefs
-from .evaluate import PairScores, pairwise_scores
 from .linking import LinkOptions, link_incidents
 from .model import DailyBrief, DailyIncident
 from .render import FORMATS, render, to_html, to_json, to_markdown

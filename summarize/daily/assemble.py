@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..articles import Article
+from ..brief.pipeline import Briefer
 from ..config import Settings
 from ..errors import ModelUnavailable
-from ..pipeline import Briefer
+from ..inputs.articles import Article
 from ..schema import Brief
 from .linking import LinkOptions, link_incidents
 from .merge import group_day, merge_reports

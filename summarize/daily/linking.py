@@ -44,9 +44,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..folding import fold
-from ..geo import country_code
 from ..schema import EventType, SubEventType
+from ..text.folding import fold
+from ..text.geo import country_code
 from .model import DailyIncident, LinkExplanation, NearMiss
 from .sources import Reported
 

@@ -21,9 +21,9 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from ..batch_output import atomic_write_text
+from ..batch.ledger import atomic_write_text
+from ..brief.wording import casualties_text, type_label
 from ..errors import ConfigError, SummarizeError
-from ..render import casualties_text, type_label
 from ..schema import Location, SubEventType
 from .model import CountRange, DailyBrief, DailyIncident
 
@@ -43,7 +43,7 @@ __all__ = [
     "write",
 ]
 
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: Output formats by file suffix.
 FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}

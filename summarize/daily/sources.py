@@ -22,9 +22,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..articles import Article
-from ..batch_inputs import Unreadable, iter_articles, resolve_inputs
 from ..errors import InputError, ModelUnavailable, SummarizeError
+from ..inputs.articles import Article
+from ..inputs.discover import Unreadable, iter_articles, resolve_inputs
 from ..schema import SCHEMA_VERSION, ArticleMeta, Brief, Incident
 from .model import DateBasis
 

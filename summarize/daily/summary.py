@@ -19,9 +19,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..backends.base import Message
+from ..brief.pipeline import Briefer
+from ..brief.prompts import PromptSet
 from ..errors import BackendError, ModelUnavailable
-from ..pipeline import Briefer
-from ..prompts import PromptSet
 from .model import DailyIncident, DayTotals, ExecutiveSummary, SummarySentence
 from .render import BLAME_WORDS, count_text, macros, where_text
 

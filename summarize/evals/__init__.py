@@ -15,7 +15,7 @@ from .datasets import load_dataset, load_datasets
 from .gold import AnyOf, Case, GoldBrief, GoldIncident, Item, load_cases
 from .report import EvalReport, check_thresholds, compare_reports
 from .run import EvalRun, Outcome, evaluate, load_report, run_eval
-from .score import CaseResult, incident_similarity, score_case
+from .scorers.fields import CaseResult, incident_similarity, score_case
 
 __all__ = [
     "AnyOf",

@@ -50,7 +50,7 @@ def highlight(text: str, brief: Brief | None) -> list[Segment]:
 @cache
 def _env() -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+        loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html.j2"]),
         trim_blocks=True,

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import ConfigError
-from .score import FIELDS, CaseResult, FieldKind
+from .scorers.fields import FIELDS, CaseResult, FieldKind
 
 __all__ = [
     "METRICS",

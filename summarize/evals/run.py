@@ -15,16 +15,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..articles import Article
+from ..brief.pipeline import Briefer
 from ..config import Settings
 from ..errors import InputError, SummarizeError
-from ..pipeline import Briefer
+from ..inputs.articles import Article
 from ..schema import Brief
 from .compare import Matching
 from .datasets import load_datasets
 from .gold import Case
 from .report import Delta, EvalReport, build_report, check_metric_names, check_thresholds, compare_reports
-from .score import score_case
+from .scorers.fields import score_case
 
 __all__ = ["EvalRun", "JudgeVerdict", "Outcome", "evaluate", "judge_brief", "load_report", "run_eval"]
 

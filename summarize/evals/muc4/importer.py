@@ -34,8 +34,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ...errors import InputError
-from ...geo import country_code
 from ...schema import EventType, SubEventType, Weapon
+from ...text.geo import country_code
 from ..gold import AnyOf, Case, CaseArticle, GoldBrief, GoldIncident, GoldLocation, Item
 from .corpus import data_root, eval_set
 from .parse import Filler, Message, Slot, State, Template, read_templates

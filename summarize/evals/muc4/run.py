@@ -11,10 +11,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from ...articles import article_from_text
+from ...brief.pipeline import Briefer
 from ...config import Settings
 from ...errors import SummarizeError
-from ...pipeline import Briefer
+from ...inputs.articles import article_from_text
 from ...schema import Brief
 from .benchmark import BriefScores, score_briefs
 from .corpus import eval_set

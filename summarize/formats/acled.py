@@ -13,7 +13,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from .schema import Brief, EventType, SubEventType
+from ..schema import Brief, EventType, SubEventType
 
 __all__ = ["COLUMNS", "incident_rows", "write_csv"]
 

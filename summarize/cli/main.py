@@ -18,22 +18,22 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from .articles import load_article
-from .batch import BatchOptions, run_batch
-from .batch_progress import ProgressDisplay
-from .cache import AnswerCache
-from .config import INSTRUCTOR_MODES, Settings
-from .daily import FORMATS as DAILY_FORMATS
-from .daily import DailyOptions, build_daily, write_daily
-from .daily import render as render_daily
-from .errors import SummarizeError
-from .evals import evaluate
-from .evals import render as eval_render
-from .evals.muc4 import format_benchmark, official_scores
-from .evals.muc4.run import run_benchmark
-from .evals.progress import EvalProgress
-from .pipeline import Briefer
-from .render import to_json, to_markdown
+from ..batch.runner import BatchOptions, run_batch
+from ..brief.cache import AnswerCache
+from ..brief.pipeline import Briefer
+from ..brief.wording import to_json, to_markdown
+from ..config import INSTRUCTOR_MODES, Settings
+from ..daily import FORMATS as DAILY_FORMATS
+from ..daily import DailyOptions, build_daily, write_daily
+from ..daily import render as render_daily
+from ..errors import SummarizeError
+from ..evals import evaluate
+from ..evals import render as eval_render
+from ..evals.muc4 import format_benchmark, official_scores
+from ..evals.muc4.run import run_benchmark
+from ..inputs.articles import load_article
+from .eval_progress import EvalProgress
+from .progress import ProgressDisplay
 
 __all__ = ["main"]
 
@@ -487,7 +487,7 @@ def model() -> None:
 @_reports_errors
 def model_path() -> None:
     """Assemble and verify the embedded GGUF if needed, then print its path."""
-    from .backends.weights import ensure_default_model
+    from ..backends.weights import ensure_default_model
 
     settings = Settings.resolve()
     click.echo(str(settings.model_path or ensure_default_model(settings.models_dir)))

@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..schema import Brief, Incident, SubEventType, event_type_of
-from .assign import assign
-from .compare import (
+from ...schema import Brief, Incident, SubEventType, event_type_of
+from ..assign import assign
+from ..compare import (
     Matching,
     SetScore,
     compare_count,
@@ -27,7 +27,7 @@ from .compare import (
     compare_place,
     compare_weapons,
 )
-from .gold import AnyOf, Case, GoldBrief, GoldIncident, alternatives
+from ..gold import AnyOf, Case, GoldBrief, GoldIncident, alternatives
 
 __all__ = [
     "FIELDS",

@@ -67,11 +67,15 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .acled_csv import write_csv
-from .articles import Article
-from .backends.base import Usage
-from .batch_inputs import Unreadable, count_inputs, iter_articles, resolve_inputs
-from .batch_output import (
+from ..backends.base import Usage
+from ..brief.pipeline import Briefer
+from ..config import Settings
+from ..errors import ConfigError, SummarizeError
+from ..formats.acled import write_csv
+from ..inputs.articles import Article
+from ..inputs.discover import Unreadable, count_inputs, iter_articles, resolve_inputs
+from ..schema import Brief
+from .ledger import (
     JsonlAppender,
     OutputLock,
     RunLog,
@@ -81,8 +85,9 @@ from .batch_output import (
     load_done_keys,
     repair_tail,
 )
-from .batch_summary import BatchProgress, BatchSummary, Price, load_prices
-from .batch_workers import (
+from .ratelimit import RateLimiter
+from .summary import BatchProgress, BatchSummary, Price, load_prices
+from .workers import (
     PRELOAD,
     Failed,
     Gate,
@@ -96,11 +101,6 @@ from .batch_workers import (
     serve,
     start_workers,
 )
-from .config import Settings
-from .errors import ConfigError, SummarizeError
-from .pipeline import Briefer
-from .ratelimit import RateLimiter
-from .schema import Brief
 
 __all__ = ["BRIEFS", "ERRORS", "EVENTS", "SUMMARY", "BatchOptions", "fingerprint", "run_batch"]
 

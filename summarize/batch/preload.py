@@ -11,11 +11,11 @@ prepares instructor's response models. Nothing is sent, written or cached.
 
 from __future__ import annotations
 
-from .backends._instructor_prep import prepared
-from .backends._openai import OpenAIBackend
-from .batch_workers import serve
-from .config import Settings
-from .extraction import IncidentDetail, Survey
+from ..backends._instructor_prep import prepared
+from ..backends._openai import OpenAIBackend
+from ..brief.extraction import IncidentDetail, Survey
+from ..config import Settings
+from .workers import serve
 
 __all__ = ["serve"]
 

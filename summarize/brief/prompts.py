@@ -25,12 +25,12 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from ._resources import prompts_dir
-from .articles import Article
-from .backends.base import Message
-from .consistency import responsibility_leads
+from .._resources import prompts_dir
+from ..backends.base import Message
+from ..inputs.articles import Article
+from ..schema import TargetType, Weapon
+from .checks import responsibility_leads
 from .extraction import EventStub, IncidentDetail, Survey
-from .schema import TargetType, Weapon
 
 __all__ = ["PromptSet"]
 

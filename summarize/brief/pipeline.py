@@ -18,17 +18,11 @@ from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
-from .articles import Article, truncate
-from .assembly import build_incident, candidate_events, context_facts, share_generic_claims, with_summary
-from .backends import create_backend
-from .backends.base import AsyncBackend, Backend, Completion, Message, Usage
-from .cache import AnswerCache, AnswerKeys
-from .config import Settings
-from .consistency import lead
-from .extraction import IncidentDetail, Survey
-from .prompts import PromptSet
-from .render import incident_headline
-from .schema import (
+from ..backends import create_backend
+from ..backends.base import AsyncBackend, Backend, Completion, Message, Usage
+from ..config import Settings
+from ..inputs.articles import Article, truncate
+from ..schema import (
     SCHEMA_VERSION,
     ArticleMeta,
     Brief,
@@ -37,6 +31,12 @@ from .schema import (
     Provenance,
     TokenUsage,
 )
+from .assembly import build_incident, candidate_events, context_facts, share_generic_claims, with_summary
+from .cache import AnswerCache, AnswerKeys
+from .checks import lead
+from .extraction import IncidentDetail, Survey
+from .prompts import PromptSet
+from .wording import incident_headline
 
 __all__ = ["Briefer", "brief_article"]
 

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
+from ..schema import Outcome, SubEventType, TargetType, Weapon
 from .grounding import normalize
-from .schema import Outcome, SubEventType, TargetType, Weapon
 
 __all__ = [
     "is_claim",

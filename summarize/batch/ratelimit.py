@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .backends.base import Message
+from ..backends.base import Message
 
 __all__ = ["Aborted", "RateLimiter", "TokenBucket", "estimate_tokens"]
 

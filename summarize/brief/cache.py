@@ -27,7 +27,7 @@ import diskcache
 from diskcache.core import MODE_PICKLE
 from pydantic import BaseModel
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 __all__ = ["AnswerCache", "AnswerKeys", "cache_key"]
 

@@ -20,7 +20,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .schema import Casualties, Outcome, SubEventType, TargetType, Weapon
+from ..schema import Casualties, Outcome, SubEventType, TargetType, Weapon
 
 __all__ = ["EventStub", "IncidentDetail", "LeanTarget", "Survey"]
 

@@ -46,14 +46,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .articles import Article
-from .backends.base import AsyncBackend, Completion, Message, Usage
-from .batch_output import done_key
-from .cache import cache_key
-from .errors import ConfigError, SummarizeError
-from .pipeline import Briefer
+from ..backends.base import AsyncBackend, Completion, Message, Usage
+from ..brief.cache import cache_key
+from ..brief.pipeline import Briefer
+from ..errors import ConfigError, SummarizeError
+from ..inputs.articles import Article
+from ..schema import SCHEMA_VERSION, Brief
+from .ledger import done_key
 from .ratelimit import Aborted, RateLimiter, estimate_tokens
-from .schema import SCHEMA_VERSION, Brief
 
 __all__ = [
     "PRELOAD",
@@ -75,8 +75,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: What the fork server imports once for every worker process (see ``batch_preload``).
-PRELOAD = ["summarize.batch_preload"]
+#: What the fork server imports once for every worker process (see ``batch.preload``).
+PRELOAD = ["summarize.batch.preload"]
 
 # How often a worker process checks that the batch process is still there.
 _PARENT_CHECK_S = 0.5

@@ -15,7 +15,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from .batch_summary import BatchProgress
+from ..batch.summary import BatchProgress
 
 __all__ = ["ProgressDisplay"]
 

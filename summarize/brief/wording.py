@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from .schema import Brief, Casualties, Incident, Location, Responsibility
+from ..schema import Brief, Casualties, Incident, Location, Responsibility
 
 __all__ = [
     "casualties_text",

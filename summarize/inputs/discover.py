@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ..errors import InputError
 from .articles import Article, article_from_record, load_article
-from .errors import InputError
 
 __all__ = ["ARTICLE_SUFFIXES", "Unreadable", "count_inputs", "iter_articles", "resolve_inputs"]
 

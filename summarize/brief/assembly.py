@@ -15,8 +15,20 @@ import logging
 import re
 from collections.abc import Sequence
 
-from .articles import Article
-from .consistency import (
+from ..inputs.articles import Article
+from ..schema import (
+    Casualties,
+    Evidence,
+    EvidenceField,
+    Incident,
+    Location,
+    Responsibility,
+    Target,
+    event_type_of,
+)
+from ..text.dates import resolve_date
+from ..text.geo import country_code
+from .checks import (
     is_claim,
     is_general_blame,
     known,
@@ -31,21 +43,9 @@ from .consistency import (
     tone_of,
     violent_sub_event,
 )
-from .dates import resolve_date
 from .extraction import EventStub, IncidentDetail, Survey
-from .geo import country_code
 from .grounding import locate
-from .render import incident_sentence
-from .schema import (
-    Casualties,
-    Evidence,
-    EvidenceField,
-    Incident,
-    Location,
-    Responsibility,
-    Target,
-    event_type_of,
-)
+from .wording import incident_sentence
 
 __all__ = ["build_incident", "candidate_events", "context_facts", "share_generic_claims", "with_summary"]
 

@@ -1,0 +1,1 @@
+"""Scorers: how a brief, or many, compare with what a careful reader expected."""
