@@ -27,7 +27,7 @@ from summarize.evals.compare import (
 from summarize.evals.gold import Item, alternatives
 from summarize.evals.muc4.importer import import_cases
 from summarize.evals.report import build_report
-from summarize.evals.run import judge_brief
+from summarize.evals.scorers.judge import judge_brief
 from summarize.inputs.articles import article_from_text
 from summarize.schema import Brief, Casualties, Weapon
 

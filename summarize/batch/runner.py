@@ -67,6 +67,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..backends import is_serial
 from ..backends.base import Usage
 from ..brief.pipeline import Briefer
 from ..config import Settings
@@ -95,14 +96,13 @@ from .workers import (
     Ready,
     WorkerSpec,
     error_record,
-    fingerprint,
     metered,
     quiet_gc,
     serve,
     start_workers,
 )
 
-__all__ = ["BRIEFS", "ERRORS", "EVENTS", "SUMMARY", "BatchOptions", "fingerprint", "run_batch"]
+__all__ = ["BRIEFS", "ERRORS", "EVENTS", "SUMMARY", "BatchOptions", "run_batch"]
 
 log = logging.getLogger(__name__)
 
@@ -230,13 +230,15 @@ class _Run:
         self.progress = progress
         self.stop = stop
         self.abandon = threading.Event()
-        self.fingerprint, self.config = fingerprint(briefer)
-        embedded = briefer.backend.identity().get("backend") == "embedded"
-        if embedded and options.concurrency > 1:
+        self.fingerprint, self.config = briefer.fingerprint()
+        serial = is_serial(briefer.backend)
+        if serial and options.concurrency > 1:
             log.info(
-                "the embedded model runs one article at a time; ignoring concurrency %d", options.concurrency
+                "%s answers one call at a time; ignoring concurrency %d",
+                briefer.backend.model_id,
+                options.concurrency,
             )
-        self.concurrency = 1 if embedded else options.concurrency
+        self.concurrency = 1 if serial else options.concurrency
         auto = max(1, min(os.cpu_count() or 1, self.concurrency // _THREADS_PER_PROCESS))
         self.processes = min(options.processes or auto, self.concurrency)
         self.portable = b""

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import gc
 import logging
 import logging.handlers
@@ -47,11 +46,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..backends.base import AsyncBackend, Completion, Message, Usage
-from ..brief.cache import cache_key
 from ..brief.pipeline import Briefer
 from ..errors import ConfigError, SummarizeError
 from ..inputs.articles import Article
-from ..schema import SCHEMA_VERSION, Brief
+from ..schema import Brief
 from .ledger import done_key
 from .ratelimit import Aborted, RateLimiter, estimate_tokens
 
@@ -64,7 +62,6 @@ __all__ = [
     "Ready",
     "WorkerSpec",
     "error_record",
-    "fingerprint",
     "metered",
     "quiet_gc",
     "serve",
@@ -91,22 +88,6 @@ class _Queue(Protocol):
 
     def get(self) -> Any: ...
     def put(self, item: Any) -> None: ...
-
-
-def fingerprint(briefer: Briefer) -> tuple[str, dict[str, Any]]:
-    """The configuration fingerprint of ``briefer`` and what it is made of.
-
-    Everything that changes a brief: the backend identity (as in the answer cache
-    key), the prompt and schema versions, and the pipeline settings.
-    """
-    config: dict[str, Any] = {
-        "backend": dict(briefer.backend.identity()),
-        "prompt_version": briefer.prompts.version,
-        "schema_version": SCHEMA_VERSION,
-        "strict_grounding": briefer.strict_grounding,
-        "max_article_chars": briefer.max_article_chars,
-    }
-    return cache_key(config)[:16], config
 
 
 def error_record(
@@ -267,9 +248,7 @@ class MeteredBackend:
 def metered(briefer: Briefer, limiter: RateLimiter, abort: threading.Event) -> tuple[Briefer, MeteredBackend]:
     """A shallow copy of ``briefer`` (same prompts and cache) whose backend is metered and rate-limited."""
     backend = MeteredBackend(briefer.backend, limiter, abort)
-    wrapped = copy.copy(briefer)  # keeps its class, prompts and cache; only the backend is wrapped
-    wrapped.backend = backend
-    return wrapped, backend
+    return briefer.with_backend(backend), backend
 
 
 # -- the worker threads ----------------------------------------------------------------------------
@@ -543,7 +522,7 @@ def serve(spec: WorkerSpec, tasks: _Queue, results: _Queue, lifeline: _Lifeline)
         results.put(Failed(spec.index, f"{type(exc).__name__}: {exc}"))
         return
     try:
-        if fingerprint(own)[0] != spec.fingerprint:
+        if own.fingerprint()[0] != spec.fingerprint:
             raise ConfigError("a worker process resolved another configuration than the batch")
         briefer, backend = metered(own, RateLimiter.per_minute(spec.rpm, spec.tpm), abandon)
         counted = _Counted(results)

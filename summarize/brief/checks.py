@@ -16,19 +16,18 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 
 from ..schema import Outcome, SubEventType, TargetType, Weapon
+from ..text.sentences import sentences
 from .grounding import normalize
 
 __all__ = [
     "is_claim",
     "is_general_blame",
     "known",
-    "lead",
     "mentioned",
     "mentions_violence",
     "named_in",
     "named_weapons",
     "responsibility_leads",
-    "sentences",
     "several_countries",
     "speaks_of_responsibility",
     "sub_event_for",
@@ -212,17 +211,11 @@ def is_general_blame(sentence: str, place: str | None) -> bool:
     return not (place and named_in(place, sentence))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019\u00bb)\]]*\s+|\n+")
 _RESPONSIBILITY_WORDS = re.compile(
     r"\b(claim\w*|responsib\w*|took credit|behind the|carried out|accus\w*|blam\w*|suspect\w*|attribut\w*|"
     r"den(y|ied|ies))\b",
     re.IGNORECASE,
 )
-
-
-def sentences(text: str) -> list[str]:
-    """The article's sentences (a plain splitter: good enough to point at, never to ground)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
 def responsibility_leads(text: str, limit: int = 3) -> tuple[list[str], list[str]]:
@@ -231,20 +224,6 @@ def responsibility_leads(text: str, limit: int = 3) -> tuple[list[str], list[str
     talk = [s for s in sentences(text) if _RESPONSIBILITY_WORDS.search(s)]
     claims = [s for s in talk if is_claim(s)]
     return claims[:limit], [s for s in talk if not is_claim(s)][:limit]
-
-
-def lead(text: str, max_chars: int = 400) -> str:
-    """The article's opening sentences, up to ``max_chars``: an extractive summary.
-
-    News puts what happened first, and copied sentences cannot misstate it; a 1.5B
-    model's own summary of a wire report sometimes swaps attacker and target.
-    """
-    chosen: list[str] = []
-    for sentence in sentences(text):
-        if chosen and (len(chosen) == 3 or len(" ".join([*chosen, sentence])) > max_chars):
-            break
-        chosen.append(sentence)
-    return " ".join(chosen)
 
 
 _CLAIM = re.compile(

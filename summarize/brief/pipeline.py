@@ -1,25 +1,27 @@
 """The one path every command takes: article -> prompts -> model -> validate -> ground -> brief.
 
 ``Briefer.brief`` asks the model twice over (a survey of the article's distinct
-incidents, then the details of each), each answer through the cache, and leaves
-everything the model is not trusted with to ``assembly``. What was cut, dropped
-or not found is said in the brief itself (``grounding``, ``warnings``).
+incidents, then the details of each), each answer through the ``client`` and its
+cache, and leaves everything the model is not trusted with to ``assembly``. What was
+cut, dropped or not found is said in the brief itself (``grounding``, ``warnings``).
+
+The brief is written once, without I/O (``Briefer._steps``, a generator that yields
+each model question and is sent its answer); ``brief`` answers with blocking calls,
+``abrief`` with awaited ones, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..backends import create_backend
-from ..backends.base import AsyncBackend, Backend, Completion, Message, Usage
+from ..backends.base import Backend, Message, Usage
 from ..config import Settings
 from ..inputs.articles import Article, truncate
 from ..schema import (
@@ -31,18 +33,16 @@ from ..schema import (
     Provenance,
     TokenUsage,
 )
+from ..text.sentences import lead
 from .assembly import build_incident, candidate_events, context_facts, share_generic_claims, with_summary
-from .cache import AnswerCache, AnswerKeys
-from .checks import lead
+from .cache import AnswerCache, cache_key
+from .checks import responsibility_leads
+from .client import Answer, ModelClient
 from .extraction import IncidentDetail, Survey
 from .prompts import PromptSet
 from .wording import incident_headline
 
 __all__ = ["Briefer", "brief_article"]
-
-log = logging.getLogger(__name__)
-
-T = TypeVar("T", bound=BaseModel)
 
 
 @dataclass
@@ -53,18 +53,18 @@ class _Tally:
     calls: int = 0
     hits: int = 0
 
-    def add(self, usage: Usage, hit: bool) -> None:
-        self.usage += usage
+    def add(self, answer: Answer[Any]) -> Any:
+        self.usage += answer.usage
         self.calls += 1
-        self.hits += int(hit)
+        self.hits += int(answer.cached)
+        return answer.value
 
 
 class _Ask(NamedTuple):
-    """One question ``Briefer._steps`` needs answered: messages, the answer's class, whose cost it is."""
+    """One question ``Briefer._steps`` needs answered: messages, and the answer's class."""
 
     messages: Sequence[Message]
     model: type[BaseModel]
-    tally: _Tally
 
 
 class Briefer:
@@ -79,9 +79,8 @@ class Briefer:
         strict_grounding: bool = False,
         max_article_chars: int = 20_000,
     ) -> None:
-        self.backend = backend
         self.prompts = prompts or PromptSet()
-        self.cache = cache
+        self.client = ModelClient(backend, cache, self.prompts.version)
         self.strict_grounding = strict_grounding
         self.max_article_chars = max_article_chars
 
@@ -89,11 +88,29 @@ class Briefer:
     def from_settings(cls, settings: Settings) -> Briefer:
         prompts = PromptSet(settings.prompts_dir)
         return cls(
-            create_backend(settings, prompts),
+            create_backend(settings, reask=prompts.reask),
             prompts=prompts,
             cache=AnswerCache(settings.cache_dir / "answers") if settings.use_cache else None,
             strict_grounding=settings.strict_grounding,
             max_article_chars=settings.max_article_chars,
+        )
+
+    @property
+    def backend(self) -> Backend:
+        return self.client.backend
+
+    @property
+    def cache(self) -> AnswerCache | None:
+        return self.client.cache
+
+    def with_backend(self, backend: Backend) -> Briefer:
+        """The same briefer (prompts, cache, settings) asking ``backend``, e.g. a metered wrapper."""
+        return type(self)(
+            backend,
+            prompts=self.prompts,
+            cache=self.cache,
+            strict_grounding=self.strict_grounding,
+            max_article_chars=self.max_article_chars,
         )
 
     def close(self) -> None:
@@ -102,113 +119,94 @@ class Briefer:
             self.cache.close()
         self.backend.close()
 
-    @cached_property
-    def _identity(self) -> dict[str, Any]:
-        return dict(self.backend.identity())
+    def fingerprint(self) -> tuple[str, dict[str, Any]]:
+        """A short hash of everything that changes a brief, and what it is made of.
 
-    @cached_property
-    def _keys(self) -> AnswerKeys:
-        return AnswerKeys(self._identity, self.prompts.version)
-
-    # -- model calls -----------------------------------------------------------------------------
-
-    def ask(self, messages: Sequence[Message], model: type[T]) -> tuple[T, bool]:
-        """One structured answer through this briefer's backend and cache (for tasks beside briefing),
-        and whether it came from the cache."""
-        tally = _Tally()
-        value = self._ask(messages, model, tally)
-        return value, tally.hits == 1
-
-    def _cached(self, key: str, model: type[T], tally: _Tally) -> T | None:
-        if self.cache is None or (hit := self.cache.get(key)) is None:
-            return None
-        try:
-            value = model.model_validate(hit["value"])
-        except (KeyError, TypeError, ValidationError):
-            log.debug("ignoring stale cache entry %s", key[:12])
-            return None
-        tally.add(Usage(**hit["usage"]), hit=True)
-        log.debug("cache hit %s for %s", key[:12], model.__name__)
-        return value
-
-    def _store(self, key: str, completion: Completion[T], tally: _Tally) -> T:
-        tally.add(completion.usage, hit=False)
-        if self.cache is not None:
-            self.cache.set(
-                key, {"value": completion.value.model_dump(mode="json"), "usage": asdict(completion.usage)}
-            )
-        return completion.value
-
-    def _ask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
-        key = self._keys.key(messages, model)
-        if (value := self._cached(key, model, tally)) is not None:
-            return value
-        return self._store(key, self.backend.complete(messages, model), tally)
-
-    async def _aask(self, messages: Sequence[Message], model: type[T], tally: _Tally) -> T:
-        key = self._keys.key(messages, model)
-        if (value := self._cached(key, model, tally)) is not None:
-            return value
-        backend = cast(AsyncBackend, self.backend)
-        return self._store(key, await backend.acomplete(messages, model), tally)
+        The backend identity (as in the answer cache key), the prompt and schema versions,
+        and the pipeline settings: a batch resumes only briefs written under the same one.
+        """
+        config: dict[str, Any] = {
+            "backend": dict(self.client.identity),
+            "prompt_version": self.prompts.version,
+            "schema_version": SCHEMA_VERSION,
+            "strict_grounding": self.strict_grounding,
+            "max_article_chars": self.max_article_chars,
+        }
+        return cache_key(config)[:16], config
 
     # -- the brief -------------------------------------------------------------------------------
 
     @property
     def is_async(self) -> bool:
         """Whether ``abrief`` can be used: the backend answers on an event loop (``AsyncBackend``)."""
-        return isinstance(self.backend, AsyncBackend)
+        return self.client.is_async
 
     def brief(self, article: Article, progress: Callable[[str], None] | None = None) -> Brief:
         """Brief one article; ``progress`` hears a line before each model call."""
-        steps = self._steps(article, progress)
+        tally = _Tally()
+        steps = self._steps(article, tally, progress)
         ask = next(steps)
         try:
             while True:
-                ask = steps.send(self._ask(ask.messages, ask.model, ask.tally))
+                ask = steps.send(tally.add(self.client.ask(ask.messages, ask.model)))
         except StopIteration as finished:
             return cast(Brief, finished.value)
 
     async def abrief(self, article: Article, progress: Callable[[str], None] | None = None) -> Brief:
         """``brief`` on an event loop: many articles at once in one thread (needs ``is_async``)."""
-        steps = self._steps(article, progress)
+        tally = _Tally()
+        steps = self._steps(article, tally, progress)
         ask = next(steps)
         try:
             while True:
-                ask = steps.send(await self._aask(ask.messages, ask.model, ask.tally))
+                ask = steps.send(tally.add(await self.client.aask(ask.messages, ask.model)))
         except StopIteration as finished:
             return cast(Brief, finished.value)
 
-    def _steps(self, article: Article, progress: Callable[[str], None] | None) -> Generator[_Ask, Any, Brief]:
-        """The brief without its I/O: yields each model question, is sent its answer, returns the brief.
-
-        ``brief`` and ``abrief`` drive it, so the two cannot drift apart.
-        """
+    def _steps(
+        self, article: Article, tally: _Tally, progress: Callable[[str], None] | None
+    ) -> Generator[_Ask, Any, Brief]:
+        """The brief without its I/O: yields each model question, is sent its answer, returns the brief."""
         report = progress or (lambda _msg: None)
         started = time.monotonic()
-        warnings: list[str] = []
         seen, was_cut = truncate(article, self.max_article_chars)
-        if was_cut:
-            warnings.append(
-                f"article truncated to {len(seen.text)} of {len(article.text)} characters "
-                "(max_article_chars); incidents after the cut are not briefed"
-            )
-        tally = _Tally()
         report("listing incidents")
-        survey: Survey = yield _Ask(self.prompts.survey_messages(seen), Survey, tally)
+        survey: Survey = yield _Ask(self.prompts.survey_messages(seen), Survey)
         stubs, aggregates = candidate_events(survey, seen.text)
+        claims, blame = responsibility_leads(seen.text) if stubs else ([], [])
         incidents: list[Incident] = []
         for number, stub in enumerate(stubs, start=1):
             report(f"incident {number}/{len(stubs)}: {stub.what}")
-            asked = _Ask(self.prompts.detail_messages(seen, stub), IncidentDetail, tally)
-            detail: IncidentDetail = yield asked
+            messages = self.prompts.detail_messages(seen, stub, claims=claims, blame=blame)
+            detail: IncidentDetail = yield _Ask(messages, IncidentDetail)
             incidents.append(build_incident(f"{article.id}#{number}", stub, detail, seen))
         incidents = [
             with_summary(incident, stub.what)
             for incident, stub in zip(share_generic_claims(incidents, seen.text), stubs, strict=True)
         ]
-
         summary = lead(seen.text)
+        grounded = self._grounded(
+            incidents, truncated=(len(seen.text), len(article.text)) if was_cut else None
+        )
+        kept: list[Incident] = grounded["incidents"]
+        return Brief(
+            article=_meta(article, seen, was_cut),
+            headline=incident_headline(kept) if kept else survey.headline,
+            summary=summary,
+            is_incident_report=bool(kept),
+            context=context_facts([*survey.context, *aggregates], seen.text, summary),
+            **grounded,
+            provenance=self._provenance(tally, started),
+        )
+
+    def _grounded(self, incidents: list[Incident], truncated: tuple[int, int] | None) -> dict[str, Any]:
+        """The incidents kept, how their quotes were found, and what the reader should be warned of."""
+        warnings: list[str] = []
+        if truncated is not None:
+            warnings.append(
+                f"article truncated to {truncated[0]} of {truncated[1]} characters "
+                "(max_article_chars); incidents after the cut are not briefed"
+            )
         quotes = [ev for inc in incidents for ev in inc.evidence]
         dropped = 0
         if self.strict_grounding:
@@ -222,40 +220,37 @@ class Briefer:
             )
         if dropped:
             warnings.append(f"{dropped} incident(s) dropped for lack of verified evidence (strict grounding)")
-
-        return Brief(
-            article=ArticleMeta(
-                id=article.id,
-                title=article.title,
-                url=article.url,
-                published_at=article.published_at,
-                source=article.source,
-                chars=len(article.text),
-                truncated_at=len(seen.text) if was_cut else None,
-            ),
-            headline=incident_headline(incidents) if incidents else survey.headline,
-            summary=summary,
-            is_incident_report=bool(incidents),
-            incidents=incidents,
-            context=context_facts([*survey.context, *aggregates], seen.text, summary),
-            grounding=Grounding(
-                quotes=len(quotes),
-                verified=len(quotes) - len(unverified),
-                unverified=unverified,
-                incidents_dropped=dropped,
-            ),
-            warnings=warnings,
-            provenance=Provenance(
-                model=self.backend.model_id,
-                backend=str(self._identity.get("backend", "unknown")),
-                prompt_version=self.prompts.version,
-                schema_version=SCHEMA_VERSION,
-                created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                usage=TokenUsage(**asdict(tally.usage), requests=tally.calls),
-                cache_hit=tally.calls > 0 and tally.hits == tally.calls,
-                elapsed_s=round(time.monotonic() - started, 3),
-            ),
+        grounding = Grounding(
+            quotes=len(quotes),
+            verified=len(quotes) - len(unverified),
+            unverified=unverified,
+            incidents_dropped=dropped,
         )
+        return {"incidents": incidents, "grounding": grounding, "warnings": warnings}
+
+    def _provenance(self, tally: _Tally, started: float) -> Provenance:
+        return Provenance(
+            model=self.backend.model_id,
+            backend=str(self.client.identity.get("backend", "unknown")),
+            prompt_version=self.prompts.version,
+            schema_version=SCHEMA_VERSION,
+            created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            usage=TokenUsage(**asdict(tally.usage), requests=tally.calls),
+            cache_hit=tally.calls > 0 and tally.hits == tally.calls,
+            elapsed_s=round(time.monotonic() - started, 3),
+        )
+
+
+def _meta(article: Article, seen: Article, was_cut: bool) -> ArticleMeta:
+    return ArticleMeta(
+        id=article.id,
+        title=article.title,
+        url=article.url,
+        published_at=article.published_at,
+        source=article.source,
+        chars=len(article.text),
+        truncated_at=len(seen.text) if was_cut else None,
+    )
 
 
 def brief_article(article: Article, settings: Settings | None = None) -> Brief:

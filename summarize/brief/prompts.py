@@ -21,18 +21,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, overload
 
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from .._resources import prompts_dir
 from ..backends.base import Message
 from ..inputs.articles import Article
 from ..schema import TargetType, Weapon
-from .checks import responsibility_leads
+from ..templating import environment
 from .extraction import EventStub, IncidentDetail, Survey
 
-__all__ = ["PromptSet"]
+__all__ = ["PromptSet", "for_model"]
 
 
 def _field_guide(model: type[BaseModel], prefix: str = "") -> list[dict[str, str]]:
@@ -48,15 +46,7 @@ class PromptSet:
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or prompts_dir()
-        self._env = SandboxedEnvironment(
-            loader=FileSystemLoader(self.directory),
-            undefined=StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            auto_reload=False,  # ``version`` hashed the files once; a reload would render something else
-        )
+        self._env = environment(self.directory)  # never reloaded: ``version`` hashed these bytes
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickles as its directory (a worker process renders the same templates)."""
@@ -100,32 +90,29 @@ class PromptSet:
         """Pass 1: list the distinct incidents of ``article``."""
         return self._messages("survey.user.j2", article)
 
-    def detail_messages(self, article: Article, event: EventStub) -> list[Message]:
-        """Pass 2: the facts of one ``event`` of ``article``."""
-        claims, blame = responsibility_leads(article.text)
+    def detail_messages(
+        self, article: Article, event: EventStub, *, claims: Sequence[str] = (), blame: Sequence[str] = ()
+    ) -> list[Message]:
+        """Pass 2: the facts of one ``event`` of ``article``.
+
+        ``claims`` and ``blame`` are the article's sentences that report claims of
+        responsibility and accusations (``checks.responsibility_leads``), shown to the model
+        labelled, so that it neither overlooks a claim made elsewhere nor takes blame for one.
+        """
         return self._messages(
             "detail.user.j2",
             article,
             event=event,
-            claims=[_for_model(s) for s in claims],
-            blame=[_for_model(s) for s in blame],
+            claims=[for_model(s) for s in claims],
+            blame=[for_model(s) for s in blame],
         )
 
-    def judge_messages(self, article: Article, statements: Sequence[str]) -> list[Message]:
-        """The optional eval judge: which of ``statements`` does ``article`` support?"""
-        user = self.render(
-            "eval/judge.user.j2",
-            title=_for_model(article.title),
-            text=_for_model(article.text),
-            statements=[_for_model(s) for s in statements],
-        )
-        return [
-            {"role": "system", "content": self.render("eval/judge.system.j2")},
-            {"role": "user", "content": user},
-        ]
+    def reask(self, errors: Sequence[str]) -> str:
+        """The message that asks a model again after an answer failed validation with ``errors``."""
+        return self.render("reask.user.j2", errors=list(errors))
 
     def _messages(self, template: str, article: Article, **values: Any) -> list[Message]:
-        user = self.render(template, title=_for_model(article.title), text=_for_model(article.text), **values)
+        user = self.render(template, title=for_model(article.title), text=for_model(article.text), **values)
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 
 
@@ -156,10 +143,12 @@ _MARKER = "[text addressed to an AI assistant, not news: omitted]"
 
 
 @overload
-def _for_model(text: str) -> str: ...
+def for_model(text: str) -> str: ...
 @overload
-def _for_model(text: None) -> None: ...
-def _for_model(text: str | None) -> str | None:
+def for_model(text: None) -> None: ...
+def for_model(text: str | None) -> str | None:
+    """Article text as the model sees it: addressed-to-AI sentences masked, double quotes made single,
+    and no ``<article>`` delimiter of its own. The brief itself always uses the article's own text."""
     if text is None:
         return None
     text = _mask_addressed(text)

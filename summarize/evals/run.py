@@ -13,48 +13,22 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from ..brief.pipeline import Briefer
 from ..config import Settings
 from ..errors import InputError, SummarizeError
-from ..inputs.articles import Article
 from ..schema import Brief
 from .compare import Matching
 from .datasets import load_datasets
 from .gold import Case
 from .report import Delta, EvalReport, build_report, check_metric_names, check_thresholds, compare_reports
 from .scorers.fields import score_case
+from .scorers.judge import judge_brief
 
-__all__ = ["EvalRun", "JudgeVerdict", "Outcome", "evaluate", "judge_brief", "load_report", "run_eval"]
+__all__ = ["EvalRun", "Outcome", "evaluate", "load_report", "run_eval"]
 
 log = logging.getLogger(__name__)
-
-
-class StatementVerdict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    number: int = Field(description="The statement's number.", ge=1, le=50)
-    supported: bool = Field(description="True when the article states it.")
-
-
-class JudgeVerdict(BaseModel):
-    """The judge's answer: one verdict per numbered statement."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    verdicts: list[StatementVerdict] = Field(description="One verdict per statement.", max_length=50)
-
-
-def judge_brief(briefer: Briefer, article: Article, brief: Brief) -> float | None:
-    """Share of the brief's summary sentences the judge finds supported (a missing verdict is not)."""
-    statements = [brief.summary, *(incident.summary for incident in brief.incidents)]
-    statements = [s for s in statements if s.strip()]
-    if not statements:
-        return None
-    verdict, _cached = briefer.ask(briefer.prompts.judge_messages(article, statements), JudgeVerdict)
-    supported = {v.number for v in verdict.verdicts if v.supported and v.number <= len(statements)}
-    return len(supported) / len(statements)
 
 
 @dataclass

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..text.sentences import sentence_ends
 
 __all__ = ["Article", "article_from_record", "article_from_text", "load_article", "truncate"]
 
@@ -398,10 +399,6 @@ def _is_json_article(raw: str) -> bool:
 
 # --------------------------------------------------------------------------- truncation
 
-_SENTENCE_END = re.compile(
-    "[.!?\u2026][\"'\u201d\u2019\u00bb)\\]]*\\s+"
-)  # closing quotes/brackets may follow
-
 
 def truncate(article: Article, max_chars: int) -> tuple[Article, bool]:
     """Cut an over-long article to at most ``max_chars`` characters at a natural boundary.
@@ -429,7 +426,7 @@ def truncate(article: Article, max_chars: int) -> tuple[Article, bool]:
             cut = pos
             break
     if cut < 0:
-        ends = [m.end() for m in _SENTENCE_END.finditer(window) if floor <= m.end() <= max_chars + 1]
+        ends = [end for end in sentence_ends(window) if floor <= end <= max_chars + 1]
         if ends:
             cut = ends[-1]
     if cut < 0:
