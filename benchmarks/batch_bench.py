@@ -58,7 +58,7 @@ from summarize.brief.cache import AnswerCache
 from summarize.brief.extraction import IncidentDetail, Survey
 from summarize.brief.pipeline import Briefer
 from summarize.config import Settings
-from summarize.inputs.articles import Article, article_from_text
+from summarize.inputs import Article, article_from_text
 from summarize.schema import ArticleMeta, Brief
 from tests.test_pipeline import TEXT, detail, survey
 

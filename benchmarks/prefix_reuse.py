@@ -18,7 +18,7 @@ from pathlib import Path
 
 from summarize.brief.pipeline import Briefer
 from summarize.config import Settings
-from summarize.inputs.articles import load_article
+from summarize.inputs import load_article
 
 
 def _run(paths: list[Path], reuse: bool, cache_dir: str) -> list[float]:

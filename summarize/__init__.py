@@ -15,7 +15,7 @@ from .config import Settings
 from .daily import DailyOptions, build_daily
 from .errors import SummarizeError
 from .evals import evaluate
-from .inputs.articles import Article, article_from_text, load_article
+from .inputs import Article, article_from_text, load_article
 from .schema import Brief, Incident
 
 __all__ = [

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from summarize.errors import InputError
-from summarize.inputs.articles import Article, article_from_text, load_article, truncate
+from summarize.inputs import Article, article_from_text, load_article, truncate
 
 SEED = Path(__file__).resolve().parents[2] / "shared/seeds/000_3dd804058064a703.txt"
 
@@ -180,7 +180,7 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
 
 def test_latin1_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = _write(tmp_path, "latin1.txt", FRENCH.encode("latin-1"))
-    with caplog.at_level(logging.DEBUG, logger="summarize.inputs.articles"):
+    with caplog.at_level(logging.DEBUG, logger="summarize.inputs.decode"):
         article = load_article(path)
     assert article.text == FRENCH
     assert "à la bombe" in article.text

@@ -41,7 +41,7 @@ from summarize.cli.progress import ProgressDisplay
 from summarize.config import Settings
 from summarize.errors import BackendUnavailable, ConfigError
 from summarize.formats.acled import COLUMNS
-from summarize.inputs.articles import article_from_text
+from summarize.inputs import article_from_text
 from summarize.schema import Brief
 from summarize.testing import Answer, FakeOpenAIServer, FaultRates, HTTPError
 

@@ -14,7 +14,7 @@ from summarize.backends.base import Message
 from summarize.brief.cache import AnswerCache, AnswerKeys, cache_key
 from summarize.brief.extraction import IncidentDetail, Survey
 from summarize.brief.pipeline import Briefer
-from summarize.inputs.articles import article_from_text
+from summarize.inputs import article_from_text
 
 from .test_pipeline import TEXT, detail, survey
 

@@ -28,7 +28,7 @@ from summarize.evals.gold import Item, alternatives
 from summarize.evals.muc4.importer import import_cases
 from summarize.evals.report import build_report
 from summarize.evals.scorers.judge import judge_brief
-from summarize.inputs.articles import article_from_text
+from summarize.inputs import article_from_text
 from summarize.schema import Brief, Casualties, Weapon
 
 from .test_cli import KIDAL as KIDAL_ANSWER

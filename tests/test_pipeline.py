@@ -14,7 +14,7 @@ from summarize.brief.cache import AnswerCache
 from summarize.brief.checks import named_weapons
 from summarize.brief.pipeline import Briefer
 from summarize.errors import ValidationFailed
-from summarize.inputs.articles import article_from_text
+from summarize.inputs import article_from_text
 from summarize.schema import EventType, Responsibility, SubEventType, Weapon
 
 TEXT = (

@@ -10,7 +10,7 @@ from jinja2 import UndefinedError
 
 from summarize.brief.extraction import EventStub
 from summarize.brief.prompts import _ADDRESSED_TO_MODEL, _MARKER, PromptSet, _mask_addressed
-from summarize.inputs.articles import article_from_text
+from summarize.inputs import article_from_text
 from summarize.schema import SubEventType
 
 INJECTION = (

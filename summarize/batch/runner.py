@@ -74,7 +74,7 @@ from ..config import Settings
 from ..errors import ConfigError, SummarizeError
 from ..formats.acled import write_csv
 from ..inputs.articles import Article
-from ..inputs.discover import Unreadable, count_inputs, iter_articles, resolve_inputs
+from ..inputs.discover import MAX_INPUT_BYTES, Unreadable, count_inputs, iter_articles, resolve_inputs
 from ..schema import Brief
 from .ledger import (
     JsonlAppender,
@@ -143,7 +143,7 @@ class BatchOptions:
     #: fsync every line (off only for benchmarks of the rest)
     durable: bool = True
     #: inputs (files or JSONL records) larger than this are refused as ``too-large``
-    max_input_bytes: int = 2_000_000
+    max_input_bytes: int = MAX_INPUT_BYTES
     #: count the inputs first, so progress has a total and an ETA
     count_first: bool = True
     #: install a SIGINT handler (main thread only) for a clean Ctrl-C

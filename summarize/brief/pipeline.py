@@ -119,6 +119,12 @@ class Briefer:
             self.cache.close()
         self.backend.close()
 
+    def __enter__(self) -> Briefer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def fingerprint(self) -> tuple[str, dict[str, Any]]:
         """A short hash of everything that changes a brief, and what it is made of.
 
@@ -253,10 +259,9 @@ def _meta(article: Article, seen: Article, was_cut: bool) -> ArticleMeta:
     )
 
 
-def brief_article(article: Article, settings: Settings | None = None) -> Brief:
-    """Brief one article with the given (or environment's) settings."""
-    briefer = Briefer.from_settings(settings or Settings.resolve())
-    try:
-        return briefer.brief(article)
-    finally:
-        briefer.close()
+def brief_article(
+    article: Article, settings: Settings | None = None, progress: Callable[[str], None] | None = None
+) -> Brief:
+    """Brief one article with the given (or environment's) settings; ``progress`` hears each step."""
+    with Briefer.from_settings(settings or Settings.resolve()) as briefer:
+        return briefer.brief(article, progress)

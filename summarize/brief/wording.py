@@ -1,26 +1,30 @@
-"""Text for people, from templates in ``templates/``: Markdown briefs and incident sentences.
+"""The sentences people read that code writes: an incident's summary sentence and a brief's headline.
 
-An incident's one-sentence summary is written from its checked fields rather than by
-the model, so it can never say more than the brief does.
+Both are written from an incident's checked fields (templates in ``templates/``), not by the
+model, so they can never say more than the brief does. The filters here (``FILTERS``,
+``GLOBALS``: casualty figures, ACLED's labels) are the vocabulary every template for people
+shares, the daily page's and the Markdown brief's included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..schema import Brief, Casualties, Incident, Location, Responsibility
+from ..schema import Casualties, Incident, Location, Responsibility
+from ..templating import environment
 
 __all__ = [
+    "FILTERS",
+    "GLOBALS",
     "casualties_text",
+    "first_upper",
     "incident_headline",
     "incident_sentence",
-    "to_json",
-    "to_markdown",
     "type_label",
 ]
 
@@ -47,20 +51,19 @@ def type_label(value: str) -> str:
     return _LABELS.get(value, value.replace("_", " "))
 
 
+def first_upper(text: str) -> str:
+    """``text`` with its first letter in upper case (the rest as it is)."""
+    return text[:1].upper() + text[1:]
+
+
+#: Filters and globals of every template for people.
+FILTERS: Mapping[str, Callable[..., Any]] = {"first_upper": first_upper, "label": type_label}
+GLOBALS: Mapping[str, Any] = {"casualties": casualties_text}
+
+
 @cache
 def _env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates"),
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # shipped with the package: no stat() of every template on every render
-    )
-    env.globals["casualties"] = casualties_text
-    env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
-    env.filters["label"] = type_label
-    return env
+    return environment(Path(__file__).parent / "templates", filters=FILTERS, globals=GLOBALS)
 
 
 def incident_sentence(
@@ -89,17 +92,6 @@ def incident_sentence(
         )
         .strip()
     )
-
-
-def to_markdown(brief: Brief) -> str:
-    """A readable brief: headline, summary, one block per incident with its evidence."""
-    text = _env().get_template("brief.md.j2").render(brief=brief)
-    return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
-
-
-def to_json(brief: Brief) -> str:
-    """The brief as indented JSON (the schema in ``schemas/``)."""
-    return brief.model_dump_json(indent=2) + "\n"
 
 
 def incident_headline(incidents: Sequence[Incident]) -> str:

@@ -32,8 +32,8 @@ from .model import (
     LinkExplanation,
     SourceReport,
 )
-from .render import entry_title
 from .sources import Reported
+from .wording import entry_title
 
 __all__ = ["TARGET_RANK", "count_range", "group_day", "merge_reports"]
 

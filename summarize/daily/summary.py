@@ -24,7 +24,7 @@ from ..brief.prompts import PromptSet
 from ..errors import BackendError, ModelUnavailable
 from ..text.sentences import complete
 from .model import DailyIncident, DayTotals, ExecutiveSummary, SummarySentence
-from .render import BLAME_WORDS, count_text, macros, where_text
+from .wording import BLAME_WORDS, count_text, macros, where_text
 
 __all__ = ["SummaryDraft", "SummaryWriter", "fallback_summary"]
 

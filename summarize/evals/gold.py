@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
-from ..inputs.articles import Article, article_from_text, load_article
+from ..inputs import Article, article_from_text, load_article
 from ..schema import DatePrecision, EventType, Outcome, Responsibility, SubEventType, Weapon
 
 __all__ = [

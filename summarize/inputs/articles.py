@@ -1,9 +1,11 @@
-"""Read an article from disk or stdin into one normalised, content-addressed ``Article``.
+"""The ``Article``: one normalised, content-addressed text, however it was read.
 
 Everything downstream (prompting, grounding evidence quotes, caching) works on
-``Article.text``, so this is the one place that decides what "the text" is:
-decoded to ``str`` whatever the file's encoding, line endings unified, NUL-free,
-NFC-normalised and stripped. Grounding offsets point into exactly this string.
+``Article.text``, so this is the one place that decides what "the text" is: line
+endings unified, NUL-free, NFC-normalised and stripped (``decode`` has already made
+it ``str`` whatever the file's encoding). Grounding offsets point into exactly this
+string. Files become articles in ``readers``; JSON records (a ``.json`` file, a line
+of a ``.jsonl`` batch) in ``article_from_record`` here.
 
 The id is a hash of that text, not of the path, so the same article read from
 ``a.txt``, from ``a.json`` or from stdin gets the same id and the same cache
@@ -18,31 +20,17 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import logging
-import re
-import sys
 import unicodedata
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..text.sentences import sentence_ends
 
-__all__ = ["Article", "article_from_record", "article_from_text", "load_article", "truncate"]
+__all__ = ["Article", "article_from_record", "article_from_text", "parse_date", "truncate"]
 
 logger = logging.getLogger(__name__)
-
-#: Extensions read as HTML (boilerplate removed) and as a JSON object.
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-JSON_SUFFIXES = frozenset({".json"})
-
-#: charset-normalizer results with more "chaos" (mess ratio, 0..1) than this are refused.
-_MAX_CHAOS = 0.3
-#: A decoded text with more than this share of control characters is treated as binary.
-_MAX_CONTROL_SHARE = 0.05
-_ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
 
 
 @dataclass(frozen=True)
@@ -116,139 +104,7 @@ def article_from_text(
     )
 
 
-# --------------------------------------------------------------------------- reading
-
-
-def _read_bytes(path: str | Path) -> tuple[bytes, str, str]:
-    """Return (data, source label, lower-case suffix)."""
-    if str(path) == "-":
-        try:
-            return sys.stdin.buffer.read(), "-", ""
-        except (OSError, ValueError) as exc:
-            raise InputError(
-                f"could not read the article from stdin: {exc}", path="-", reason="unreadable"
-            ) from exc
-    p = Path(path)
-    source = str(p)
-    if not p.exists():
-        raise InputError(f"article not found: {source}", path=source, reason="missing")
-    if p.is_dir():
-        raise InputError(
-            f"article path is a directory, not a file: {source}", path=source, reason="directory"
-        )
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"could not read article {source}: {exc.strerror or exc}", path=source, reason="unreadable"
-        ) from exc
-    return data, source, p.suffix.lower()
-
-
-def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    bad = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
-    return bad / len(text)
-
-
-def _binary(source: str, detail: str) -> InputError:
-    return InputError(
-        f"article {source} looks like a binary file, not text ({detail})", path=source, reason="binary"
-    )
-
-
-def _decode(data: bytes, source: str) -> str:
-    """Decode bytes to text: UTF-8 (BOM allowed), UTF-16 with a BOM, else a confident detection."""
-    if not data.strip():
-        raise InputError(f"article {source} is empty", path=source, reason="empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"article {source} has a UTF-16 byte-order mark but is not valid UTF-16",
-                path=source,
-                reason="encoding",
-            ) from exc
-        logger.debug("decoded %s as utf-16 (byte-order mark)", source)
-        return text
-    if b"\x00" in data:
-        raise _binary(source, "it contains NUL bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if _control_share(text) > _MAX_CONTROL_SHARE:
-            raise _binary(source, "too many control characters")
-        return text
-
-    detected = _detect(data)
-    if detected is None:
-        if _control_share(data.decode("latin-1")) > _MAX_CONTROL_SHARE:
-            raise _binary(source, "too many control characters")
-        raise InputError(
-            f"could not determine the text encoding of article {source}: it is not UTF-8 "
-            "and no other encoding fits confidently; convert it to UTF-8",
-            path=source,
-            reason="encoding",
-        )
-    encoding, text = detected
-    if _control_share(text) > _MAX_CONTROL_SHARE:
-        raise _binary(source, "too many control characters")
-    logger.debug("decoded %s as %s (not UTF-8; detected by charset-normalizer)", source, encoding)
-    return text
-
-
-#: Western single-byte encodings preferred when detection finds them as good as its first pick:
-#: charset-normalizer often ranks cp1250 first for French or Spanish latin-1 text, turning "à" into "ŕ".
-_WESTERN = ("cp1252", "latin_1", "iso8859_15")
-_WORD = re.compile(r"\w+")
-
-
-def _looks_garbled(text: str) -> bool:
-    """True if a word mixes ASCII letters with non-Latin letters or symbols: the mark of a wrong code page.
-
-    Polish cp1250 read as cp1252 gives "nast¹pi³"; latin-1 read as cp1006 gives "Cafﻠ".
-    """
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if word.isascii() or not any(c.isascii() and c.isalpha() for c in word):
-            continue
-        for c in word:
-            if c.isascii() or unicodedata.combining(c):
-                continue
-            if not (c.isalpha() and unicodedata.name(c, "").startswith("LATIN")):
-                return True
-    return False
-
-
-def _detect(data: bytes) -> tuple[str, str] | None:
-    """Return (encoding, text) for non-UTF-8 bytes when an encoding fits confidently, else None.
-
-    Among the encodings charset-normalizer finds equally good, Western ones come
-    first, and any whose text looks garbled is passed over.
-    """
-    from charset_normalizer import from_bytes
-
-    results = list(from_bytes(data))
-    if not results or results[0].chaos > _MAX_CHAOS:
-        return None
-    floor = results[0].chaos + 0.01
-    tied = [r for r in results if r.chaos <= floor]
-    tied.sort(key=lambda r: r.encoding not in _WESTERN)  # stable: otherwise detection order
-    for result in tied:
-        text = str(result)
-        if not _looks_garbled(text):
-            return result.encoding, text
-    return None
-
-
-# --------------------------------------------------------------------------- formats
-
-
-def _parse_date(value: Any, source: str, field: str) -> datetime.date | None:
+def parse_date(value: Any, source: str, field: str) -> datetime.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -281,18 +137,6 @@ def _optional_str(obj: dict[str, Any], key: str, source: str) -> str | None:
     )
 
 
-def _from_json(raw: str, source: str) -> Article:
-    try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"article {source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            path=source,
-            reason="invalid-json",
-        ) from exc
-    return article_from_record(obj, source)
-
-
 def article_from_record(obj: Any, source: str) -> Article:
     """An article from a decoded JSON object ``{text, title?, url?, published_at?}`` (file or JSONL line)."""
     if not isinstance(obj, dict):
@@ -316,88 +160,9 @@ def article_from_record(obj: Any, source: str) -> Article:
         text,
         title=_optional_str(obj, "title", source),
         url=_optional_str(obj, "url", source),
-        published_at=_parse_date(obj.get("published_at"), source, "published_at"),
+        published_at=parse_date(obj.get("published_at"), source, "published_at"),
         source=source,
     )
-
-
-def _from_html(raw: str, source: str) -> Article:
-    import trafilatura
-
-    extracted = trafilatura.extract(
-        raw,
-        output_format="json",
-        with_metadata=True,
-        include_comments=False,
-        favor_precision=True,
-    )
-    if extracted is None:
-        # Short pages fall under trafilatura's minimum size: retry favouring recall.
-        extracted = trafilatura.extract(
-            raw, output_format="json", with_metadata=True, include_comments=False, favor_recall=True
-        )
-    meta: dict[str, Any] = json.loads(extracted) if extracted else {}
-    # trafilatura puts one block per line; blank lines between them match plain-text articles
-    # and give truncate() its paragraph boundaries.
-    text = re.sub(r"\n+", "\n\n", meta.get("text") or "")
-    if not text.strip():
-        raise InputError(f"no article text found in HTML {source}", path=source, reason="empty")
-    published: datetime.date | None = None
-    if isinstance(meta.get("date"), str):
-        try:
-            published = _parse_date(meta["date"], source, "date")
-        except InputError:
-            logger.debug("ignoring unparseable HTML date %r in %s", meta["date"], source)
-    url = meta.get("source") or meta.get("url")
-    return article_from_text(
-        text,
-        title=meta.get("title") if isinstance(meta.get("title"), str) else None,
-        url=url if isinstance(url, str) else None,
-        published_at=published,
-        source=source,
-    )
-
-
-_HTML_START = re.compile(r"\s*(<!doctype\s+html|<html[\s>])", re.IGNORECASE)
-
-
-def load_article(path: str | Path, *, published: datetime.date | None = None) -> Article:
-    """Read an article from ``path`` (``"-"`` for stdin) and normalise it.
-
-    The format follows the extension: ``.html``/``.htm`` are reduced to their main
-    text by trafilatura (title, URL and date taken from the page metadata when
-    present); ``.json`` is an object with ``text`` (required), ``title``, ``url``
-    and ``published_at`` (ISO date or datetime); anything else is plain text. On
-    stdin, a document starting with ``<!doctype html``/``<html`` is read as HTML
-    and one that parses as a JSON object with a ``text`` field as JSON.
-    ``published`` overrides the article's own date. Raises ``InputError``.
-    """
-    data, source, suffix = _read_bytes(path)
-    raw = _decode(data, source)
-    if suffix in JSON_SUFFIXES:
-        article = _from_json(raw, source)
-    elif suffix in HTML_SUFFIXES or (source == "-" and _HTML_START.match(raw)):
-        article = _from_html(raw, source)
-    elif source == "-" and raw.lstrip().startswith("{") and _is_json_article(raw):
-        article = _from_json(raw, source)
-    else:
-        article = article_from_text(raw, source=source)
-    if published is not None:
-        if isinstance(published, datetime.datetime):
-            published = published.date()
-        article = replace(article, published_at=published)
-    return article
-
-
-def _is_json_article(raw: str) -> bool:
-    try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(obj, dict) and "text" in obj
-
-
-# --------------------------------------------------------------------------- truncation
 
 
 def truncate(article: Article, max_chars: int) -> tuple[Article, bool]:

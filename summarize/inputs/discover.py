@@ -8,9 +8,9 @@ cannot be read becomes an ``Unreadable`` item carrying its ``InputError``, so th
 batch can record it and go on; only a command-line input that names nothing at
 all is an error for the whole batch (most likely a typo).
 
-Files are read by ``articles.load_article`` and JSONL records by the same field
+Files are read by ``readers.load_article`` and JSONL records by the same field
 rules as a ``.json`` article, so a batch briefs exactly what ``summarize brief``
-would.
+would; a folder walk takes every file whose suffix has a reader (``readers.READERS``).
 """
 
 from __future__ import annotations
@@ -25,14 +25,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
-from .articles import Article, article_from_record, load_article
+from .articles import Article, article_from_record
+from .readers import READERS, load_article
 
-__all__ = ["ARTICLE_SUFFIXES", "Unreadable", "count_inputs", "iter_articles", "resolve_inputs"]
+__all__ = ["MAX_INPUT_BYTES", "Unreadable", "count_inputs", "iter_articles", "resolve_inputs"]
 
 log = logging.getLogger(__name__)
 
-#: Extensions picked up when walking a folder.
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".json"})
+#: Inputs (files or JSONL records) larger than this are refused as ``too-large`` unless asked otherwise.
+MAX_INPUT_BYTES = 2_000_000
 _JSONL = ".jsonl"
 _GLOB_CHARS = frozenset("*?[")
 _SKIP_CHUNK = 1 << 20
@@ -80,7 +81,7 @@ def _walk(folder: str, exclude: Path | None) -> Iterator[str]:
         if entry.is_dir():
             if exclude is None or Path(entry.path).resolve() != exclude:
                 yield from _walk(entry.path, exclude)
-        elif Path(entry.name).suffix.lower() in ARTICLE_SUFFIXES:
+        elif Path(entry.name).suffix.lower() in READERS:
             yield entry.path
 
 

@@ -1,0 +1,130 @@
+"""``summarize eval``: score briefs against hand-labelled gold, and gate on the scores."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..evals import evaluate
+from ..evals.muc4 import format_benchmark, official_scores
+from ..evals.muc4.run import run_benchmark
+from ..evals.render import EVAL_FORMATS
+from .options import model_options, quiet_option, reports_errors, settings_from, setup_logging
+from .output import check_paths, echo_document, write_documents
+from .progress import EvalProgress
+
+__all__ = ["eval_command"]
+
+
+def _minimum(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    out = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        try:
+            out[name.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not METRIC=X (e.g. place=0.6)") from None
+        if not sep:
+            raise click.BadParameter(f"{value!r} is not METRIC=X (e.g. place=0.6)")
+    return out
+
+
+@click.command("eval")
+@click.argument("datasets", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), help="Use the first N cases of each dataset.")
+@click.option("--only", multiple=True, metavar="CASE_ID", help="Run only these cases. Repeatable.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A previous --report out.json: show each metric's change; a drop beyond --tolerance fails.",
+)
+@click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02, show_default=True)
+@click.option(
+    "--min-score", type=click.FloatRange(0, 1), help="Fail (exit 1) when the overall score is lower."
+)
+@click.option(
+    "--min",
+    "minimums",
+    multiple=True,
+    metavar="METRIC=X",
+    callback=_minimum,
+    help="Fail when a metric (a field, detection_f1, negatives, ...) is below X (0-1). Repeatable.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the report to out.html, out.md or out.json. Repeatable.",
+)
+@click.option(
+    "--judge", is_flag=True, help="Ask the model whether the article supports each summary sentence."
+)
+@click.option(
+    "--set",
+    "muc4_set",
+    type=click.Choice(["tst3", "tst4"]),
+    default="tst4",
+    show_default=True,
+    help="With the dataset 'muc4': which MUC-4 test set to score by the 1992 rules.",
+)
+@quiet_option("No progress bar.")
+@model_options
+@reports_errors
+def eval_command(
+    datasets: tuple[str, ...],
+    limit: int | None,
+    only: tuple[str, ...],
+    baseline: Path | None,
+    tolerance: float,
+    min_score: float | None,
+    minimums: dict[str, float],
+    reports: tuple[Path, ...],
+    judge: bool,
+    muc4_set: str,
+    quiet: bool,
+    no_cache: bool,
+    verbose: int,
+    **flags: Any,
+) -> None:
+    """Score briefs of DATASET... against hand-labelled gold.
+
+    DATASET is a gold case file or folder (evals/cases) or an imported corpus
+    (muc4:tst4, muc4:tst3, muc4:dev). Prints per-field scores, incident P/R/F1 and a
+    per-case diff. Exit code 1 when a --min/--min-score gate or the --baseline fails.
+
+    'summarize eval muc4 --set tst4 [--limit N]' instead scores the briefs by the
+    official MUC-4 (1992) rules and prints our row beneath the 1992 systems.
+    """
+    setup_logging(verbose)
+    fancy = not quiet and sys.stderr.isatty()
+    if datasets == ("muc4",):
+        settings = settings_from(no_cache, flags)
+        with EvalProgress(lambda line: click.echo(line, err=True), fancy=fancy) as progress:
+            scored = run_benchmark(muc4_set, settings, limit=limit, progress=None if quiet else progress)
+        click.echo(format_benchmark(scored, official_scores(muc4_set)), nl=False)
+        return
+    check_paths(EVAL_FORMATS, reports, "--report")
+    settings = settings_from(no_cache, flags)
+    gates = {**minimums, **({"overall": min_score} if min_score is not None else {})}
+    with EvalProgress(lambda line: click.echo(line, err=True), fancy=fancy) as progress:
+        outcome = evaluate(
+            datasets,
+            settings,
+            limit=limit,
+            only=only,
+            baseline=baseline,
+            tolerance=tolerance,
+            minimums=gates,
+            judge=judge,
+            progress=None if quiet else progress,
+        )
+    echo_document(EVAL_FORMATS, outcome, "md")
+    write_documents(EVAL_FORMATS, outcome, reports)
+    for line in outcome.failures:
+        click.echo(f"FAILED: {line}", err=True)
+    if not outcome.passed:
+        sys.exit(1)
