@@ -31,9 +31,11 @@ from click.testing import CliRunner
 from summarize.backends.base import Completion, Message, Usage
 from summarize.batch import BatchOptions, run_batch
 from summarize.batch.ledger import JsonlAppender, OutputLock, repair_tail
+from summarize.batch.metering import metered
+from summarize.batch.processes import PRELOAD
 from summarize.batch.ratelimit import Aborted, RateLimiter, TokenBucket
 from summarize.batch.summary import BatchProgress
-from summarize.batch.workers import PRELOAD, Gate, metered, start_workers
+from summarize.batch.workers import Gate, start_workers
 from summarize.brief.extraction import IncidentDetail, Survey
 from summarize.brief.pipeline import Briefer
 from summarize.cli import main

@@ -33,7 +33,6 @@ Why it looks the way it does:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import fcntl
 import json
@@ -47,16 +46,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..files import atomic_write_text
 
 __all__ = [
     "LOCK",
     "JsonlAppender",
     "OutputLock",
     "RunLog",
-    "atomic_write_text",
     "done_key",
     "iter_lines_of",
     "load_done_keys",
+    "open_ledger",
     "repair_tail",
 ]
 
@@ -78,26 +78,6 @@ def done_key(article_id: str) -> int | str:
         except ValueError:
             pass
     return article_id
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):  # not every filesystem lets a directory be fsync'ed
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so readers see the old file or the new one, never a mix."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def repair_tail(path: Path) -> int:
@@ -347,3 +327,19 @@ def load_done_keys(path: Path, segments: list[_Segment], fingerprint: str) -> tu
     if unreadable:
         log.warning("%d line(s) of %s are not briefs; their articles will be briefed again", unreadable, path)
     return done, duplicates
+
+
+def open_ledger(
+    briefs: Path, runs_path: Path, fingerprint: str, config: Mapping[str, Any]
+) -> tuple[RunLog, set[int | str]]:
+    """Ready ``briefs`` for a run under ``fingerprint``: its tail repaired, the run recorded in
+    ``runs_path`` before the first line is appended, and the done keys of that configuration."""
+    repair_tail(briefs)
+    runs = RunLog(runs_path)
+    runs.start(fingerprint, config, briefs.stat().st_size if briefs.exists() else 0)
+    done, duplicated = load_done_keys(briefs, runs.segments(), fingerprint)
+    if duplicated:
+        log.warning("%s holds %d duplicate brief(s) (written by hand?)", briefs, duplicated)
+    if done:
+        log.info("%d article(s) already briefed with this configuration will be skipped", len(done))
+    return runs, done

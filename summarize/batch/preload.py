@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..backends.registry import warm_backends
 from ..brief.extraction import IncidentDetail, Survey
-from .workers import serve
+from .processes import serve
 
 __all__ = ["serve"]
 

@@ -1,23 +1,27 @@
 """What a batch reports: progress snapshots while it runs, and the run summary at the end.
 
 Kept apart from the orchestration so the CLI's progress display and anyone
-reading ``summary.json`` depend on plain data, not on the machinery. The price
-table turns token counts into an estimated cost; without one the cost is
-``None`` ("unknown"), never a made-up zero.
+reading ``summary.json`` depend on plain data, not on the machinery. ``Counts``
+is what the run counts as it goes; the snapshots and the summary are made from
+it. The price table turns token counts into an estimated cost; without one the
+cost is ``None`` ("unknown"), never a made-up zero.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..backends.base import Usage
 from ..errors import ConfigError
 
-__all__ = ["BatchProgress", "BatchSummary", "Price", "load_prices"]
+__all__ = ["BatchProgress", "BatchSummary", "Counts", "Price", "load_prices"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,10 @@ class BatchSummary:
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "articles_per_s": round(self.articles_per_s, 3), "reasks": self.reasks}
 
+    def to_json(self) -> str:
+        """``summary.json``."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
     def format(self) -> str:
         """A few lines for people (stderr)."""
         cost = "unknown (no --prices entry)" if self.cost_usd is None else f"${self.cost_usd:.4f}"
@@ -133,3 +141,53 @@ class BatchSummary:
             f"  {self.wall_s:.1f} s, {self.articles_per_s:.2f} articles/s; output in {self.out_dir}",
         ]
         return "\n".join(lines)
+
+
+@dataclass
+class Counts:
+    """What a running batch has counted so far: outcomes, and what the model calls cost."""
+
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    cached: int = 0
+    calls: int = 0
+    usage: Usage = field(default_factory=Usage)
+
+    def charge(self, calls: int, usage: Usage) -> None:
+        self.calls += calls
+        self.usage += usage
+
+    def progress(
+        self, total: int | None, in_flight: int, started: float, stop: threading.Event, last: str | None
+    ) -> BatchProgress:
+        """A snapshot for the progress callback."""
+        return BatchProgress(
+            total=total,
+            ok=self.ok,
+            failed=self.failed,
+            skipped=self.skipped + self.duplicates,
+            in_flight=in_flight,
+            elapsed_s=time.monotonic() - started,
+            stopping=stop.is_set(),
+            last=last,
+        )
+
+    def summary(self, *, price: Price | None, wall_s: float, **run: Any) -> BatchSummary:
+        """The run's summary; ``run`` names the rest of its fields (output folder, model, ...)."""
+        usage = self.usage
+        return BatchSummary(
+            ok=self.ok,
+            failed=self.failed,
+            skipped=self.skipped,
+            duplicates=self.duplicates,
+            cached=self.cached,
+            model_calls=self.calls,
+            attempts=usage.attempts,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            cost_usd=price.cost(usage.prompt_tokens, usage.completion_tokens) if price else None,
+            wall_s=round(wall_s, 3),
+            **run,
+        )

@@ -1,4 +1,4 @@
-"""The workers of a batch: what briefs articles, in the batch's own process or in worker processes.
+"""The workers of a batch: what briefs articles, in whichever process they run.
 
 Why it looks the way it does:
 
@@ -10,22 +10,9 @@ Why it looks the way it does:
   ``Outcome``: the brief's finished JSONL line, or the error record to write.
   It never touches the output files, so the batch's main thread stays the one
   writer and exactly-once does not depend on how many workers there are or
-  where they run.
-* Worker processes exist because the client is CPU-bound before a fast
-  endpoint is: briefing is pure Python (prompts, instructor, openai, grounding)
-  under one interpreter lock. A process (``serve``) unpickles its own copy of
-  the batch's ``Briefer`` (its own HTTP pool, answer cache connection and
-  rate-limit share), checks that it has the batch's configuration fingerprint,
-  says ``Ready``, and runs its workers until they have taken their ``None``.
-  Everything crossing a process boundary is plain data: articles in, outcomes,
-  log records and ``Ready``/``Failed`` out; a failure becomes an error record
-  in the worker, since exceptions with keyword context do not pickle.
-* A worker process ignores SIGINT (Ctrl-C reaches the whole process group; the
-  batch decides what an interrupt means), and exits on its own when the batch
-  process dies, so a ``kill -9`` leaves no orphan working: it holds the read
-  end of a pipe whose only write end is the batch process's, and the kernel
-  closes that end with the process. (Its parent pid is no use: it is the fork
-  server, which in turn waits for its children before it exits.)
+  where they run (``processes`` runs more of them in worker processes).
+* A ``Gate`` caps how many of a process's workers brief at once, and its limit
+  moves as worker processes take their share of the concurrency or give it back.
 """
 
 from __future__ import annotations
@@ -34,37 +21,29 @@ import asyncio
 import contextlib
 import gc
 import logging
-import logging.handlers
-import os
-import pickle
-import signal
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..backends.base import AsyncBackend, Completion, Message, Usage
+from ..backends.base import Usage
 from ..brief.pipeline import Briefer
-from ..errors import ConfigError, SummarizeError
+from ..errors import SummarizeError
 from ..inputs.articles import Article
 from ..schema import Brief
 from .ledger import done_key
-from .ratelimit import Aborted, RateLimiter, estimate_tokens
+from .metering import Meter, MeteredBackend
+from .ratelimit import Aborted
 
 __all__ = [
-    "PRELOAD",
     "Failed",
     "Gate",
-    "MeteredBackend",
     "Outcome",
+    "Queue",
     "Ready",
-    "WorkerSpec",
     "error_record",
-    "metered",
     "quiet_gc",
-    "serve",
     "start_workers",
     "work",
     "work_async",
@@ -72,18 +51,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: What the fork server imports once for every worker process (see ``batch.preload``).
-PRELOAD = ["summarize.batch.preload"]
-
-# How often a worker process checks that the batch process is still there.
-_PARENT_CHECK_S = 0.5
 # Young-generation threshold while a batch runs (CPython's default is 700), see ``quiet_gc``.
 _GC_YOUNG = 50_000
 # How often an event-loop worker at its limit looks whether the limit was raised.
 _GATE_TICK_S = 0.1
 
 
-class _Queue(Protocol):
+class Queue(Protocol):
     """What workers need of a queue: ``queue.Queue`` in the batch process, a multiprocessing one across."""
 
     def get(self) -> Any: ...
@@ -160,97 +134,6 @@ class Failed:
     reason: str
 
 
-# -- the metered backend ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Meter:
-    usage: Usage = field(default_factory=Usage)
-    calls: int = 0
-
-
-class MeteredBackend:
-    """The real backend behind the rate limiter, counting each article's calls and tokens.
-
-    The count runs per article: ``begin`` starts it in the calling thread or
-    task (a context variable, so worker threads and event-loop tasks each
-    count their own) and ``end`` takes it.
-    """
-
-    def __init__(self, inner: Any, limiter: RateLimiter, abort: threading.Event) -> None:
-        self.inner = inner
-        self._limiter = limiter
-        self._abort = abort
-        self._meter: ContextVar[_Meter | None] = ContextVar(f"summarize-meter-{id(self)}", default=None)
-
-    @property
-    def model_id(self) -> str:
-        return str(self.inner.model_id)
-
-    @property
-    def asynchronous(self) -> bool:
-        """Whether the backend behind answers on an event loop (``acomplete``)."""
-        return isinstance(self.inner, AsyncBackend)
-
-    def identity(self) -> Mapping[str, Any]:
-        return dict(self.inner.identity())
-
-    def close(self) -> None:
-        self.inner.close()
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-    def begin(self) -> None:
-        self._meter.set(_Meter())
-
-    def end(self) -> _Meter:
-        meter = self._meter.get() or _Meter()
-        self._meter.set(None)
-        return meter
-
-    def complete(self, messages: Sequence[Message], response_model: type[Any]) -> Completion[Any]:
-        estimate = estimate_tokens(messages)
-        self._limiter.acquire(estimate, self._abort)
-        with self._metering(estimate) as record:
-            completion: Completion[Any] = self.inner.complete(messages, response_model)
-            record(completion.usage)
-            return completion
-
-    async def acomplete(self, messages: Sequence[Message], response_model: type[Any]) -> Completion[Any]:
-        estimate = estimate_tokens(messages)
-        await self._limiter.aacquire(estimate, self._abort)
-        with self._metering(estimate) as record:
-            completion: Completion[Any] = await self.inner.acomplete(messages, response_model)
-            record(completion.usage)
-            return completion
-
-    @contextmanager
-    def _metering(self, estimate: int) -> Iterator[Callable[[Usage], None]]:
-        """Charges one call to the article's meter and settles the token bucket, success or failure."""
-        spent = [Usage()]
-        try:
-            yield lambda usage: spent.__setitem__(0, usage)
-        except SummarizeError as exc:
-            used = exc.context.get("usage")
-            attempts = int(exc.context.get("attempts") or 1)
-            spent[0] = used if isinstance(used, Usage) else Usage(attempts=attempts)
-            raise
-        finally:
-            usage = spent[0]
-            self._limiter.settle(estimate, usage.prompt_tokens + usage.completion_tokens)
-            meter = self._meter.get()
-            if meter is not None:
-                meter.usage += usage
-                meter.calls += 1
-
-
-def metered(briefer: Briefer, limiter: RateLimiter, abort: threading.Event) -> tuple[Briefer, MeteredBackend]:
-    """A shallow copy of ``briefer`` (same prompts and cache) whose backend is metered and rate-limited."""
-    backend = MeteredBackend(briefer.backend, limiter, abort)
-    return briefer.with_backend(backend), backend
-
-
 # -- the worker threads ----------------------------------------------------------------------------
 
 
@@ -276,7 +159,7 @@ async def _abrief(briefer: Briefer, backend: MeteredBackend, article: Article) -
     return _briefed(article, brief, backend.end())
 
 
-def _briefed(article: Article, brief: Brief, meter: _Meter) -> Outcome:
+def _briefed(article: Article, brief: Brief, meter: Meter) -> Outcome:
     line = brief.model_dump_json().encode("utf-8") + b"\n"
     return Outcome(
         done_key(article.id),
@@ -288,7 +171,7 @@ def _briefed(article: Article, brief: Brief, meter: _Meter) -> Outcome:
     )
 
 
-def _failed(article: Article, exc: Exception, meter: _Meter) -> Outcome:
+def _failed(article: Article, exc: Exception, meter: Meter) -> Outcome:
     if not isinstance(exc, SummarizeError):
         log.warning("unexpected %s while briefing %s: %s", type(exc).__name__, article.source, exc)
         log.debug("traceback", exc_info=exc)
@@ -341,8 +224,8 @@ class Gate:
 
 
 def work(
-    tasks: _Queue,
-    results: _Queue,
+    tasks: Queue,
+    results: Queue,
     briefer: Briefer,
     backend: MeteredBackend,
     abandon: threading.Event,
@@ -365,8 +248,8 @@ def work(
 
 
 def work_async(
-    tasks: _Queue,
-    results: _Queue,
+    tasks: Queue,
+    results: Queue,
     briefer: Briefer,
     backend: MeteredBackend,
     abandon: threading.Event,
@@ -383,8 +266,8 @@ def work_async(
 
 
 async def _dispatch(
-    tasks: _Queue,
-    results: _Queue,
+    tasks: Queue,
+    results: Queue,
     briefer: Briefer,
     backend: MeteredBackend,
     abandon: threading.Event,
@@ -434,8 +317,8 @@ async def _dispatch(
 
 
 def start_workers(
-    tasks: _Queue,
-    results: _Queue,
+    tasks: Queue,
+    results: Queue,
     briefer: Briefer,
     backend: MeteredBackend,
     abandon: threading.Event,
@@ -459,88 +342,3 @@ def start_workers(
     for thread in threads:
         thread.start()
     return threads
-
-
-# -- worker processes ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorkerSpec:
-    """What a worker process needs to brief like the batch process (plain, picklable data)."""
-
-    index: int
-    #: the batch's briefer, pickled
-    briefer: bytes
-    fingerprint: str
-    threads: int
-    rpm: float | None
-    tpm: float | None
-    log_levels: dict[str, int]
-
-
-def _log_to(results: _Queue, levels: Mapping[str, int]) -> None:
-    """Send this process's log records to the batch process, which writes them with its own handlers."""
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    root.addHandler(logging.handlers.QueueHandler(results))  # type: ignore[arg-type]
-    for name, level in levels.items():
-        logging.getLogger(name or None).setLevel(level)
-
-
-class _Counted:
-    """A results queue that counts what the threads put in it."""
-
-    def __init__(self, inner: _Queue) -> None:
-        self.inner = inner
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def get(self) -> Any:
-        return self.inner.get()
-
-    def put(self, item: Any) -> None:
-        with self._lock:
-            self.count += 1
-        self.inner.put(item)
-
-
-class _Lifeline(Protocol):
-    """The read end of a pipe: readable (at EOF) once the batch process is gone."""
-
-    def poll(self, timeout: float) -> bool: ...
-
-
-def serve(spec: WorkerSpec, tasks: _Queue, results: _Queue, lifeline: _Lifeline) -> None:
-    """The body of worker process ``spec.index``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _log_to(results, spec.log_levels)
-    abandon = threading.Event()
-    try:
-        own: Briefer = pickle.loads(spec.briefer)
-    except Exception as exc:
-        results.put(Failed(spec.index, f"{type(exc).__name__}: {exc}"))
-        return
-    try:
-        if own.fingerprint()[0] != spec.fingerprint:
-            raise ConfigError("a worker process resolved another configuration than the batch")
-        briefer, backend = metered(own, RateLimiter.per_minute(spec.rpm, spec.tpm), abandon)
-        counted = _Counted(results)
-        gate = Gate(spec.threads)
-        threads = start_workers(tasks, counted, briefer, backend, abandon, gate, f"w{spec.index}")
-    except Exception as exc:
-        own.close()
-        results.put(Failed(spec.index, f"{type(exc).__name__}: {exc}"))
-        return
-    results.put(Ready(spec.index))
-    log.debug("worker process %d (pid %d) ready with %d thread(s)", spec.index, os.getpid(), spec.threads)
-    with quiet_gc():
-        while threads:
-            if lifeline.poll(_PARENT_CHECK_S):  # the batch process is gone: nobody will read what we brief
-                os._exit(0)
-            threads = [thread for thread in threads if thread.is_alive()]
-    log.debug("worker process %d done: %d article(s)", spec.index, counted.count)
-    try:
-        own.close()
-    except Exception as exc:  # every article is already handed back; say it and end quietly
-        log.warning("worker process %d could not close its briefer: %s", spec.index, exc)
