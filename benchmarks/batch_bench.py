@@ -60,7 +60,7 @@ from summarize.brief.pipeline import Briefer
 from summarize.config import Settings
 from summarize.inputs import Article, article_from_text
 from summarize.schema import ArticleMeta, Brief
-from tests.test_pipeline import TEXT, detail, survey
+from summarize.testing.canned import TEXT, detail, survey
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL = "fake-model"

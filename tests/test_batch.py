@@ -46,8 +46,7 @@ from summarize.formats.acled import COLUMNS
 from summarize.inputs import article_from_text
 from summarize.schema import Brief
 from summarize.testing import Answer, FakeOpenAIServer, FaultRates, HTTPError
-
-from .test_pipeline import TEXT, detail, survey
+from summarize.testing.canned import TEXT, detail, survey
 
 
 def _fit(data: dict[str, Any], model: type[Any]) -> dict[str, Any]:

@@ -15,8 +15,7 @@ from summarize.brief.cache import AnswerCache, AnswerKeys, cache_key
 from summarize.brief.extraction import IncidentDetail, Survey
 from summarize.brief.pipeline import Briefer
 from summarize.inputs import article_from_text
-
-from .test_pipeline import TEXT, detail, survey
+from summarize.testing.canned import TEXT, detail, survey
 
 
 def test_values_are_json_text_and_directory_is_private(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_articles_are_briefed_through_the_pipeline_and_its_cache(tmp_path: Path) -> None:
-    from tests.test_pipeline import detail, survey
+    from summarize.testing.canned import detail, survey
 
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -30,9 +30,9 @@ from summarize.evals.report import build_report
 from summarize.evals.scorers.judge import judge_brief
 from summarize.inputs import article_from_text
 from summarize.schema import Brief, Casualties, Weapon
+from summarize.testing.canned import TEXT, detail, survey
 
 from .test_cli import KIDAL as KIDAL_ANSWER
-from .test_pipeline import TEXT, detail, survey
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -16,56 +16,7 @@ from summarize.brief.pipeline import Briefer
 from summarize.errors import ValidationFailed
 from summarize.inputs import article_from_text
 from summarize.schema import EventType, Responsibility, SubEventType, Weapon
-
-TEXT = (
-    "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers, the army said.\n\n"
-    "In Kidal, a roadside bomb hit a UN convoy on Wednesday. Nobody was hurt.\n\n"
-    "The group JNIM said it carried out the Gao attack."
-)
-
-
-def survey(**overrides: Any) -> dict[str, Any]:
-    value: dict[str, Any] = {
-        "headline": "Attacks in northern Mali",
-        "events": [
-            {
-                "what": "checkpoint attack",
-                "place": "Gao",
-                "country": "Mali",
-                "when": "Tuesday",
-                "quote": "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers",
-            },
-            {
-                "what": "roadside bomb",
-                "place": "Kidal",
-                "country": "Mali",
-                "when": "on Wednesday",
-                "quote": "In Kidal, a roadside bomb hit a UN convoy on Wednesday.",
-            },
-        ],
-        "context": [],
-    }
-    value.update(overrides)
-    return value
-
-
-def detail(**overrides: Any) -> dict[str, Any]:
-    value: dict[str, Any] = {
-        "sub_event_type": "armed_clash",
-        "weapons": ["firearm"],
-        "targets": [{"name": "soldiers", "type": "military"}],
-        "claimed_by": [],
-        "claim_quote": None,
-        "accused": [],
-        "accusation_quote": None,
-        "fatalities": {"count": 2, "qualifier": "exact"},
-        "injured": {"count": None, "qualifier": None},
-        "casualty_quote": "killing two soldiers",
-        "outcome": "hit",
-        "admin1": None,
-    }
-    value.update(overrides)
-    return value
+from summarize.testing.canned import TEXT, detail, survey
 
 
 def test_brief_is_assembled_and_grounded() -> None:

@@ -9,10 +9,11 @@ from typing import Any
 import click
 
 from ..evals import evaluate
-from ..evals.muc4 import format_benchmark, official_scores
-from ..evals.muc4.run import run_benchmark
+from ..evals.muc4.corpus import SETS
 from ..evals.render import EVAL_FORMATS
-from .options import model_options, quiet_option, reports_errors, settings_from, setup_logging
+from ..evals.scorers.base import Scorer
+from ..evals.scorers.muc4 import Muc4Scorer
+from .options import model_options, options, quiet_option, reports_errors, settings_from, setup_logging
 from .output import check_paths, echo_document, write_documents
 from .progress import EvalProgress
 
@@ -32,46 +33,60 @@ def _minimum(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     return out
 
 
+_EVAL_OPTIONS = options(
+    click.option("--limit", type=click.IntRange(min=1), help="Use the first N cases of each dataset."),
+    click.option("--only", multiple=True, metavar="CASE_ID", help="Run only these cases. Repeatable."),
+    click.option(
+        "--baseline",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="A previous --report out.json: show each metric's change; a drop beyond --tolerance fails.",
+    ),
+    click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02, show_default=True),
+    click.option(
+        "--min-score", type=click.FloatRange(0, 1), help="Fail (exit 1) when the overall score is lower."
+    ),
+    click.option(
+        "--min",
+        "minimums",
+        multiple=True,
+        metavar="METRIC=X",
+        callback=_minimum,
+        help="Fail when a metric (a field, detection_f1, negatives, muc4_f, ...) is below X (0-1). "
+        "Repeatable.",
+    ),
+    click.option(
+        "--report",
+        "reports",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Also write the report to out.html, out.md or out.json. Repeatable.",
+    ),
+    click.option(
+        "--judge", is_flag=True, help="Ask the model whether the article supports each summary sentence."
+    ),
+    click.option(
+        "--set",
+        "muc4_set",
+        type=click.Choice(SETS),
+        help="With the dataset 'muc4': which MUC-4 test set to score by the 1992 rules [default: tst4].",
+    ),
+    quiet_option("No progress bar."),
+)
+
+
+def _muc4(datasets: tuple[str, ...], muc4_set: str | None) -> tuple[list[str], list[Scorer]]:
+    """The datasets to brief, and the 1992 scorer where 'muc4' asks for it (``--set`` only then)."""
+    if "muc4" not in datasets:
+        if muc4_set is not None:
+            raise click.BadParameter("only goes with the dataset 'muc4'", param_hint="--set")
+        return list(datasets), []
+    chosen = muc4_set or "tst4"
+    return [f"muc4:{chosen}" if d == "muc4" else d for d in datasets], [Muc4Scorer(chosen)]
+
+
 @click.command("eval")
 @click.argument("datasets", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(min=1), help="Use the first N cases of each dataset.")
-@click.option("--only", multiple=True, metavar="CASE_ID", help="Run only these cases. Repeatable.")
-@click.option(
-    "--baseline",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="A previous --report out.json: show each metric's change; a drop beyond --tolerance fails.",
-)
-@click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02, show_default=True)
-@click.option(
-    "--min-score", type=click.FloatRange(0, 1), help="Fail (exit 1) when the overall score is lower."
-)
-@click.option(
-    "--min",
-    "minimums",
-    multiple=True,
-    metavar="METRIC=X",
-    callback=_minimum,
-    help="Fail when a metric (a field, detection_f1, negatives, ...) is below X (0-1). Repeatable.",
-)
-@click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write the report to out.html, out.md or out.json. Repeatable.",
-)
-@click.option(
-    "--judge", is_flag=True, help="Ask the model whether the article supports each summary sentence."
-)
-@click.option(
-    "--set",
-    "muc4_set",
-    type=click.Choice(["tst3", "tst4"]),
-    default="tst4",
-    show_default=True,
-    help="With the dataset 'muc4': which MUC-4 test set to score by the 1992 rules.",
-)
-@quiet_option("No progress bar.")
+@_EVAL_OPTIONS
 @model_options
 @reports_errors
 def eval_command(
@@ -84,7 +99,7 @@ def eval_command(
     minimums: dict[str, float],
     reports: tuple[Path, ...],
     judge: bool,
-    muc4_set: str,
+    muc4_set: str | None,
     quiet: bool,
     no_cache: bool,
     verbose: int,
@@ -96,23 +111,19 @@ def eval_command(
     (muc4:tst4, muc4:tst3, muc4:dev). Prints per-field scores, incident P/R/F1 and a
     per-case diff. Exit code 1 when a --min/--min-score gate or the --baseline fails.
 
-    'summarize eval muc4 --set tst4 [--limit N]' instead scores the briefs by the
-    official MUC-4 (1992) rules and prints our row beneath the 1992 systems.
+    The dataset 'muc4' is a MUC-4 test set (--set, default tst4) whose briefs are also
+    scored by the official MUC-4 (1992) rules, with our row beneath the 1992 systems
+    (gate on it with --min muc4_f=X): 'summarize eval muc4 --set tst4 --limit 25'.
     """
     setup_logging(verbose)
-    fancy = not quiet and sys.stderr.isatty()
-    if datasets == ("muc4",):
-        settings = settings_from(no_cache, flags)
-        with EvalProgress(lambda line: click.echo(line, err=True), fancy=fancy) as progress:
-            scored = run_benchmark(muc4_set, settings, limit=limit, progress=None if quiet else progress)
-        click.echo(format_benchmark(scored, official_scores(muc4_set)), nl=False)
-        return
+    specs, scorers = _muc4(datasets, muc4_set)
     check_paths(EVAL_FORMATS, reports, "--report")
     settings = settings_from(no_cache, flags)
     gates = {**minimums, **({"overall": min_score} if min_score is not None else {})}
+    fancy = not quiet and sys.stderr.isatty()
     with EvalProgress(lambda line: click.echo(line, err=True), fancy=fancy) as progress:
         outcome = evaluate(
-            datasets,
+            specs,
             settings,
             limit=limit,
             only=only,
@@ -120,6 +131,7 @@ def eval_command(
             tolerance=tolerance,
             minimums=gates,
             judge=judge,
+            scorers=scorers,
             progress=None if quiet else progress,
         )
     echo_document(EVAL_FORMATS, outcome, "md")

@@ -7,11 +7,13 @@ read or briefed is scored as an error (it lowers ``schema_validity``); the run g
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -22,9 +24,19 @@ from ..schema import Brief
 from .compare import Matching
 from .datasets import load_datasets
 from .gold import Case
-from .report import Delta, EvalReport, build_report, check_metric_names, check_thresholds, compare_reports
-from .scorers.fields import score_case
-from .scorers.judge import judge_brief
+from .report import (
+    REPORT_VERSION,
+    REPORT_VERSION_1,
+    Delta,
+    EvalReport,
+    build_report,
+    check_metric_names,
+    check_thresholds,
+    compare_reports,
+)
+from .scorers.base import Sample, Scorer
+from .scorers.fields import CaseResult, score_case
+from .scorers.judge import JudgeScorer
 
 __all__ = ["EvalRun", "Outcome", "evaluate", "load_report", "run_eval"]
 
@@ -44,49 +56,62 @@ class EvalRun:
 Progress = Callable[[int, int, str], None]
 
 
+def _samples(
+    cases: Sequence[Case], briefer: Briefer, matching: Matching | None, progress: Progress | None
+) -> tuple[list[Sample], list[CaseResult]]:
+    """Brief every case once (``progress(done, total, id)``) and compare it with its gold."""
+    samples: list[Sample] = []
+    results: list[CaseResult] = []
+    for done, case in enumerate(cases):
+        if progress:
+            progress(done, len(cases), case.id)
+        article = None
+        try:
+            article = case.load_article()
+            brief = briefer.brief(article)
+        except SummarizeError as exc:
+            log.warning("case %s: %s", case.id, exc)
+            samples.append(Sample(case, article, None))
+            results.append(score_case(case, None, error=f"{type(exc).__name__}: {exc}", matching=matching))
+            continue
+        samples.append(Sample(case, article, brief))
+        results.append(score_case(case, brief, matching=matching))
+    if progress:
+        progress(len(cases), len(cases), "")
+    return samples, results
+
+
 def run_eval(
     cases: Sequence[Case],
     briefer: Briefer,
     *,
     datasets: Sequence[str] = (),
     matching: Matching | None = None,
-    judge: bool = False,
+    scorers: Sequence[Scorer] = (),
     progress: Progress | None = None,
 ) -> EvalRun:
-    """Brief every case's article, score it against gold, and aggregate; ``progress(done, total, id)``."""
+    """Brief every case's article, score it against gold and by each of ``scorers``, and aggregate."""
     started = time.monotonic()
-    results = []
-    briefs: dict[str, Brief] = {}
-    texts: dict[str, str] = {}
-    for done, case in enumerate(cases):
-        if progress:
-            progress(done, len(cases), case.id)
-        try:
-            article = case.load_article()
-            texts[case.id] = article.text
-            brief = briefer.brief(article)
-        except SummarizeError as exc:
-            log.warning("case %s: %s", case.id, exc)
-            results.append(score_case(case, None, error=f"{type(exc).__name__}: {exc}", matching=matching))
-            continue
-        briefs[case.id] = brief
-        result = score_case(case, brief, matching=matching)
-        if judge:
-            try:
-                result.judge = judge_brief(briefer, article, brief)
-            except SummarizeError as exc:
-                log.warning("case %s: judge failed: %s", case.id, exc)
-        results.append(result)
-    if progress:
-        progress(len(cases), len(cases), "")
+    samples, results = _samples(cases, briefer, matching, progress)
+    scored = [scorer.score(samples) for scorer in scorers]
+    for scorer, found in zip(scorers, scored, strict=True):
+        for result in results:
+            if result.case_id in found.cases:
+                result.scores[scorer.name] = found.cases[result.case_id]
     report = build_report(
         results,
         model=briefer.backend.model_id,
         prompt_version=briefer.prompts.version,
         datasets=datasets,
         wall_s=time.monotonic() - started,
+        scores=scored,
     )
-    return EvalRun(report=report, cases=list(cases), briefs=briefs, texts=texts)
+    return EvalRun(
+        report=report,
+        cases=list(cases),
+        briefs={s.case.id: s.brief for s in samples if s.brief is not None},
+        texts={s.case.id: s.article.text for s in samples if s.article is not None},
+    )
 
 
 @dataclass
@@ -102,20 +127,39 @@ class Outcome:
         return not self.failures
 
 
+def _upgraded(data: Any) -> Any:
+    """A version-1 report as version 2: the judge's per-case shares under ``scores``, its mean too."""
+    if not isinstance(data, dict) or data.get("version") != REPORT_VERSION_1:
+        return data
+    cases = [dict(c) for c in data.get("cases", []) if isinstance(c, dict)]
+    judged = [c["judge"] for c in cases if isinstance(c.get("judge"), int | float)]
+    for case in cases:
+        judge = case.pop("judge", None)
+        case["scores"] = {} if judge is None else {"judge": judge}
+    scores = {"judge": sum(judged) / len(judged)} if judged else {}
+    return {**data, "version": REPORT_VERSION, "cases": cases, "scores": scores}
+
+
 def load_report(path: Path) -> EvalReport:
     """A previous run's JSON report (``--report out.json``), for ``--baseline``."""
     try:
-        return EvalReport.model_validate_json(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(
             f"cannot read baseline {path}: {exc.strerror}", path=str(path), reason="unreadable"
         ) from exc
+    problem = "not JSON"
+    try:
+        return EvalReport.model_validate(_upgraded(json.loads(raw)))
     except ValidationError as exc:
-        raise InputError(
-            f"{path} is not an eval report (write one with --report out.json): {exc.error_count()} errors",
-            path=str(path),
-            reason="bad-baseline",
-        ) from exc
+        problem = f"{exc.error_count()} errors"
+    except ValueError:  # not JSON at all
+        pass
+    raise InputError(
+        f"{path} is not an eval report (write one with --report out.json): {problem}",
+        path=str(path),
+        reason="bad-baseline",
+    )
 
 
 def evaluate(
@@ -128,13 +172,17 @@ def evaluate(
     tolerance: float = 0.02,
     minimums: Mapping[str, float] | None = None,
     judge: bool = False,
+    scorers: Sequence[Scorer] = (),
     progress: Progress | None = None,
 ) -> Outcome:
     """Run datasets through the pipeline, score them, and apply the baseline and the minimums.
 
-    ``only`` keeps the cases with those ids (after ``limit``), in dataset order.
+    ``only`` keeps the cases with those ids (after ``limit``), in dataset order. Besides the
+    per-field comparison with gold, the run is scored by each of ``scorers``, and by the
+    judge (``JudgeScorer``, with the run's model) when ``judge`` is set.
     """
-    check_metric_names(minimums or {})
+    known = {*JudgeScorer.metrics, *(name for scorer in scorers for name in scorer.metrics)}
+    check_metric_names(minimums or {}, known)
     cases = load_datasets(specs, limit=limit)
     if only:
         unknown = sorted(set(only) - {case.id for case in cases})
@@ -144,12 +192,10 @@ def evaluate(
             )
         cases = [case for case in cases if case.id in set(only)]
     previous = load_report(baseline) if baseline is not None else None
-    briefer = Briefer.from_settings(settings)
-    try:
-        run = run_eval(cases, briefer, datasets=specs, judge=judge, progress=progress)
-    finally:
-        briefer.close()
-    failures = check_thresholds(run.report, minimums or {})
+    with Briefer.from_settings(settings) as briefer:
+        everything = [*scorers, *([JudgeScorer(briefer)] if judge else [])]
+        run = run_eval(cases, briefer, datasets=specs, scorers=everything, progress=progress)
+    failures = check_thresholds(run.report, minimums or {}, known)
     deltas = None
     if previous is not None:
         deltas = compare_reports(run.report, previous, tolerance=tolerance)

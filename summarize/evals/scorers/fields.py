@@ -97,7 +97,8 @@ class CaseResult(_Model):
     completion_tokens: int = 0
     elapsed_s: float = 0.0
     cache_hit: bool = False
-    judge: float | None = None
+    #: the case's figure from each of the run's other scorers that has one, by scorer (``judge``)
+    scores: dict[str, float] = {}
 
     @property
     def found(self) -> int:

@@ -8,6 +8,7 @@ a statement the judge gives no verdict on counts as unsupported.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,10 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...backends.base import Message
 from ...brief.pipeline import Briefer
 from ...brief.prompts import PromptSet, for_model
+from ...errors import SummarizeError
 from ...inputs.articles import Article
 from ...schema import Brief
+from .base import Sample, Scores
 
-__all__ = ["JudgeVerdict", "judge_brief", "judge_messages"]
+__all__ = ["JudgeScorer", "JudgeVerdict", "judge_brief", "judge_messages"]
+
+log = logging.getLogger(__name__)
 
 
 class StatementVerdict(BaseModel):
@@ -59,3 +64,28 @@ def judge_brief(briefer: Briefer, article: Article, brief: Brief) -> float | Non
     answer = briefer.client.ask(judge_messages(briefer.prompts, article, statements), JudgeVerdict)
     supported = {v.number for v in answer.value.verdicts if v.supported and v.number <= len(statements)}
     return len(supported) / len(statements)
+
+
+class JudgeScorer:
+    """The judge over a run: the mean share of supported sentences (``judge``), and each case's."""
+
+    name = "judge"
+    metrics = frozenset({"judge"})
+
+    def __init__(self, briefer: Briefer) -> None:
+        self.briefer = briefer
+
+    def score(self, samples: Sequence[Sample]) -> Scores:
+        judged: dict[str, float] = {}
+        for sample in samples:
+            if sample.article is None or sample.brief is None:
+                continue
+            try:
+                value = judge_brief(self.briefer, sample.article, sample.brief)
+            except SummarizeError as exc:
+                log.warning("case %s: judge failed: %s", sample.case.id, exc)
+                continue
+            if value is not None:
+                judged[sample.case.id] = value
+        metrics = {"judge": sum(judged.values()) / len(judged)} if judged else {}
+        return Scores(metrics, judged)
