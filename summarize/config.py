@@ -75,8 +75,8 @@ class Settings:
     model: str | None = None
     model_path: Path | None = None
     base_url: str | None = None
-    api_key: str | None = field(default=None, repr=False)
     mode: str = "tools"
+    api_key: str | None = field(default=None, repr=False)
     temperature: float = 0.0
     max_tokens: int = 1024
     #: re-asks after an answer that fails validation
@@ -84,8 +84,9 @@ class Settings:
     #: transport retries for 429 / 5xx / timeouts (with backoff, honouring Retry-After)
     http_retries: int = 3
     timeout: float = 120.0
-    n_ctx: int = 8192
+    #: the embedded model's threads (``None``: one per CPU) and context window
     n_threads: int | None = None
+    n_ctx: int = 8192
     cache_dir: Path = field(default_factory=default_cache_dir)
     #: where the embedded model's weights are assembled (kept apart from answers: 1.1 GB)
     models_dir: Path = field(default_factory=lambda: default_cache_dir() / "models")

@@ -14,7 +14,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -143,26 +143,22 @@ class BatchSummary:
         return "\n".join(lines)
 
 
-@dataclass
 class Counts:
     """What a running batch has counted so far: outcomes, and what the model calls cost."""
 
-    ok: int = 0
-    failed: int = 0
-    skipped: int = 0
-    duplicates: int = 0
-    cached: int = 0
-    calls: int = 0
-    usage: Usage = field(default_factory=Usage)
+    def __init__(self) -> None:
+        self.ok = self.failed = self.skipped = self.duplicates = self.cached = 0
+        self.model_calls = 0
+        self.usage = Usage()
 
     def charge(self, calls: int, usage: Usage) -> None:
-        self.calls += calls
+        self.model_calls += calls
         self.usage += usage
 
     def progress(
         self, total: int | None, in_flight: int, started: float, stop: threading.Event, last: str | None
     ) -> BatchProgress:
-        """A snapshot for the progress callback."""
+        """A snapshot for the progress callback (articles skipped as duplicates count as skipped)."""
         return BatchProgress(
             total=total,
             ok=self.ok,
@@ -176,18 +172,14 @@ class Counts:
 
     def summary(self, *, price: Price | None, wall_s: float, **run: Any) -> BatchSummary:
         """The run's summary; ``run`` names the rest of its fields (output folder, model, ...)."""
-        usage = self.usage
+        counted = {name: value for name, value in vars(self).items() if name != "usage"}
+        tokens = self.usage
         return BatchSummary(
-            ok=self.ok,
-            failed=self.failed,
-            skipped=self.skipped,
-            duplicates=self.duplicates,
-            cached=self.cached,
-            model_calls=self.calls,
-            attempts=usage.attempts,
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            cost_usd=price.cost(usage.prompt_tokens, usage.completion_tokens) if price else None,
+            **counted,
+            attempts=tokens.attempts,
+            prompt_tokens=tokens.prompt_tokens,
+            completion_tokens=tokens.completion_tokens,
+            cost_usd=price.cost(tokens.prompt_tokens, tokens.completion_tokens) if price else None,
             wall_s=round(wall_s, 3),
             **run,
         )

@@ -37,6 +37,7 @@ from .metering import Meter, MeteredBackend
 from .ratelimit import Aborted
 
 __all__ = [
+    "Crew",
     "Failed",
     "Gate",
     "Outcome",
@@ -223,38 +224,33 @@ class Gate:
             self._changed.notify_all()
 
 
-def work(
-    tasks: Queue,
-    results: Queue,
-    briefer: Briefer,
-    backend: MeteredBackend,
-    abandon: threading.Event,
-    gate: Gate | None = None,
-) -> None:
+@dataclass(frozen=True)
+class Crew:
+    """What one process's workers share: their queues, the briefer and its metered backend, the gate."""
+
+    tasks: Queue
+    results: Queue
+    briefer: Briefer
+    backend: MeteredBackend
+    abandon: threading.Event
+    gate: Gate
+
+
+def work(crew: Crew) -> None:
     """One worker thread: brief the articles of ``tasks`` into ``results`` until it takes a ``None``."""
-    while (article := tasks.get()) is not None:
-        if abandon.is_set():
+    while (article := crew.tasks.get()) is not None:
+        if crew.abandon.is_set():
             return
         try:
-            if gate is None:
-                results.put(_brief(briefer, backend, article))
-            else:
-                with gate:
-                    if abandon.is_set():
-                        return
-                    results.put(_brief(briefer, backend, article))
+            with crew.gate:
+                if crew.abandon.is_set():
+                    return
+                crew.results.put(_brief(crew.briefer, crew.backend, article))
         except Aborted:
             return
 
 
-def work_async(
-    tasks: Queue,
-    results: Queue,
-    briefer: Briefer,
-    backend: MeteredBackend,
-    abandon: threading.Event,
-    gate: Gate,
-) -> None:
+def work_async(crew: Crew) -> None:
     """``work`` for a backend with ``acomplete``: one thread, one event loop, ``gate.limit`` briefs at once.
 
     Dozens of threads each blocking on a socket spend much of the client's CPU
@@ -262,37 +258,37 @@ def work_async(
     flight without that. A feeder thread turns the blocking ``tasks.get()``
     into the loop's queue; a ``None`` ends both.
     """
-    asyncio.run(_dispatch(tasks, results, briefer, backend, abandon, gate))
+    asyncio.run(_dispatch(crew))
 
 
-async def _dispatch(
-    tasks: Queue,
-    results: Queue,
-    briefer: Briefer,
-    backend: MeteredBackend,
-    abandon: threading.Event,
-    gate: Gate,
-) -> None:
-    loop = asyncio.get_running_loop()
+def _feed(crew: Crew, loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[Article | None]) -> None:
+    """Hand the articles of the (blocking) task queue to the loop, up to and with the ``None``."""
+    while True:
+        article = crew.tasks.get()
+        try:
+            loop.call_soon_threadsafe(inbox.put_nowait, article)
+        except RuntimeError:  # the loop is closed: the batch was abandoned
+            return
+        if article is None:
+            return
+
+
+async def _dispatch(crew: Crew) -> None:
+    gate, abandon = crew.gate, crew.abandon
     inbox: asyncio.Queue[Article | None] = asyncio.Queue()
-
-    def feed() -> None:
-        while True:
-            article = tasks.get()
-            try:
-                loop.call_soon_threadsafe(inbox.put_nowait, article)
-            except RuntimeError:  # the loop is closed: the batch was abandoned
-                return
-            if article is None:
-                return
-
-    threading.Thread(target=feed, name=f"{threading.current_thread().name}-feed", daemon=True).start()
+    feeder = threading.Thread(
+        target=_feed,
+        args=(crew, asyncio.get_running_loop(), inbox),
+        name=f"{threading.current_thread().name}-feed",
+        daemon=True,
+    )
+    feeder.start()
     running: set[asyncio.Task[None]] = set()
     freed = asyncio.Event()
 
     async def one(article: Article) -> None:
         try:
-            results.put(await _abrief(briefer, backend, article))
+            crew.results.put(await _abrief(crew.briefer, crew.backend, article))
         except Aborted:
             pass
         finally:
@@ -313,7 +309,7 @@ async def _dispatch(
         if running and not abandon.is_set():
             await asyncio.wait(running)
     finally:
-        await backend.aclose()
+        await crew.backend.aclose()
 
 
 def start_workers(
@@ -330,13 +326,13 @@ def start_workers(
     One thread per place for a blocking backend; one event-loop thread for all
     of them when the backend answers on an event loop.
     """
+    crew = Crew(tasks, results, briefer, backend, abandon, gate)
     if backend.asynchronous:
         targets = [(work_async, f"{name}-loop")]
     else:
         targets = [(work, f"{name}-{n}") for n in range(gate.limit)]
-    args = (tasks, results, briefer, backend, abandon, gate)
     threads = [
-        threading.Thread(target=target, args=args, name=thread_name, daemon=True)
+        threading.Thread(target=target, args=(crew,), name=thread_name, daemon=True)
         for target, thread_name in targets
     ]
     for thread in threads:

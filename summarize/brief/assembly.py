@@ -28,21 +28,7 @@ from ..schema import (
 )
 from ..text.dates import resolve_date
 from ..text.geo import country_code
-from .checks import (
-    is_claim,
-    is_general_blame,
-    known,
-    mentions_violence,
-    named_in,
-    named_weapons,
-    several_countries,
-    speaks_of_responsibility,
-    sub_event_for,
-    supported_outcome,
-    supported_weapons,
-    tone_of,
-    violent_sub_event,
-)
+from . import checks, responsibility
 from .extraction import EventStub, IncidentDetail, Survey
 from .grounding import locate
 from .wording import incident_sentence
@@ -83,7 +69,11 @@ def _distinct(stubs: Sequence[EventStub]) -> list[EventStub]:
 
 def _cleaned(stub: EventStub) -> EventStub:
     return stub.model_copy(
-        update={"place": known(stub.place), "country": known(stub.country), "when": known(stub.when)}
+        update={
+            "place": checks.known(stub.place),
+            "country": checks.known(stub.country),
+            "when": checks.known(stub.when),
+        }
     )
 
 
@@ -99,9 +89,9 @@ def candidate_events(survey: Survey, text: str) -> tuple[list[EventStub], list[s
     for stub in _distinct([_cleaned(s) for s in survey.events]):
         found = locate(stub.quote, text)
         passage = _paragraph(text, found.start, found.end) if found else stub.quote
-        if not mentions_violence(passage):
+        if not checks.mentions_violence(passage):
             log.debug("dropping non-violent event %r", stub.what)
-        elif several_countries(stub.country):
+        elif checks.several_countries(stub.country):
             overviews.append(stub.quote)
         else:
             events.append(stub)
@@ -165,7 +155,7 @@ def _paragraph(text: str, start: int | None, end: int | None) -> str:
 
 def _actors(names: Sequence[str], text: str) -> list[str]:
     """Names the article actually contains, without repeats."""
-    return [n for n in dict.fromkeys(n.strip() for n in names) if n and named_in(n, text)]
+    return [n for n in dict.fromkeys(n.strip() for n in names) if n and responsibility.named_in(n, text)]
 
 
 def _responsibility(
@@ -183,12 +173,13 @@ def _responsibility(
     accused = _actors(detail.accused, text)
     blame_sentence = _sentence_of(accusation, text)
     if blame_sentence and (
-        is_general_blame(blame_sentence, place) or not speaks_of_responsibility(blame_sentence)
+        responsibility.is_general_blame(blame_sentence, place)
+        or not responsibility.speaks_of_responsibility(blame_sentence)
     ):
         accused, accusation = [], None
     claim_sentence = _sentence_of(claim, text)
-    if claimed_by and not is_claim(claim_sentence):
-        if is_general_blame(claim_sentence, place):
+    if claimed_by and not responsibility.is_claim(claim_sentence):
+        if responsibility.is_general_blame(claim_sentence, place):
             claimed_by = []
         accused, claimed_by = [*claimed_by, *accused], []
         accusation = accusation or claim
@@ -197,7 +188,7 @@ def _responsibility(
         return perpetrators, Responsibility.claimed, claimed_by
     if not accused:
         return perpetrators, Responsibility.unknown, []
-    return perpetrators, Responsibility(tone_of(_sentence_of(accusation, text))), []
+    return perpetrators, Responsibility(responsibility.tone_of(_sentence_of(accusation, text))), []
 
 
 def _sentence_of(evidence: Evidence | None, text: str) -> str:
@@ -219,7 +210,7 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     text = article.text
     detail = detail.model_copy(
         update={
-            name: known(getattr(detail, name))
+            name: checks.known(getattr(detail, name))
             for name in ("claim_quote", "accusation_quote", "casualty_quote", "admin1")
         }
     )
@@ -234,12 +225,14 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
     scope = _paragraph(text, event.start, event.end)
     reported = text[event.start : event.end] if event.start is not None and event.end is not None else ""
-    weapons = list(dict.fromkeys([*supported_weapons(detail.weapons, scope), *named_weapons(reported)]))
+    weapons = list(
+        dict.fromkeys([*checks.supported_weapons(detail.weapons, scope), *checks.named_weapons(reported)])
+    )
     fatalities = _casualties(detail.fatalities, support)
     injured = _casualties(detail.injured, support)
     target_types = [t.type for t in detail.targets]
-    sub_event = violent_sub_event(
-        sub_event_for(detail.sub_event_type, weapons, scope, target_types=target_types),
+    sub_event = checks.violent_sub_event(
+        checks.sub_event_for(detail.sub_event_type, weapons, scope, target_types=target_types),
         weapons,
         hurt=bool(fatalities.count or injured.count),
         reported=reported,
@@ -265,7 +258,7 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
         weapons=weapons,
         fatalities=fatalities,
         injured=injured,
-        outcome=supported_outcome(detail.outcome, scope),
+        outcome=checks.supported_outcome(detail.outcome, scope),
         summary="",
         evidence=evidence,
     )

@@ -1,11 +1,12 @@
 """Checks of the model's answer against the article text, for what a small model gets wrong.
 
 A 1.5B model lists enum values it was shown rather than ones the article names
-(``weapons: [drone, rocket, missile, artillery]`` for a street shooting), names
-claimants nobody quoted, and picks a sub-event type its own weapons contradict.
-These rules keep only what the article's words support. They are deliberately
-lexical and general: a weapon is kept when its name (or a common synonym) is in
-the incident's paragraph, a sub-event type must agree with the weapons kept.
+(``weapons: [drone, rocket, missile, artillery]`` for a street shooting), picks a
+sub-event type its own weapons contradict, and lists events where the article
+reports none. These rules keep only what the article's words support. They are
+deliberately lexical and general: a weapon is kept when its name (or a common
+synonym) is in the incident's paragraph, a sub-event type must agree with the
+weapons kept. Who did it, and who says so, is checked in ``responsibility``.
 """
 
 from __future__ import annotations
@@ -13,27 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz
-
 from ..schema import Outcome, SubEventType, TargetType, Weapon
-from ..text.sentences import sentences
-from .grounding import normalize
 
 __all__ = [
-    "is_claim",
-    "is_general_blame",
     "known",
     "mentioned",
     "mentions_violence",
-    "named_in",
     "named_weapons",
-    "responsibility_leads",
     "several_countries",
-    "speaks_of_responsibility",
     "sub_event_for",
     "supported_outcome",
     "supported_weapons",
-    "tone_of",
     "violent_sub_event",
 ]
 
@@ -164,80 +155,6 @@ def violent_sub_event(
     if not (hurt or happened):
         return sub
     return _attack_kind(weapons, target_types) or SubEventType.attack
-
-
-def named_in(name: str, text: str, threshold: float = 90.0) -> bool:
-    """Whether an actor's name occurs in the text (case, quotes and small spelling slips aside)."""
-    needle, _ = normalize(name)
-    haystack, _ = normalize(text)
-    if not needle.strip():
-        return False
-    return needle in haystack or fuzz.partial_ratio(needle, haystack) >= threshold
-
-
-_HEDGED = re.compile(
-    r"\b(suspect\w*|believed|alleged\w*|likely|probably|may have|thought to)\b", re.IGNORECASE
-)
-_DENIED = re.compile(r"\b(den(y|ied|ies)|rejected responsibility|had nothing to do)\b", re.IGNORECASE)
-
-
-def tone_of(sentence: str) -> str:
-    """How an accusation is worded: "denied", "suspected" or "attributed"."""
-    if _DENIED.search(sentence):
-        return "denied"
-    if _HEDGED.search(sentence):
-        return "suspected"
-    return "attributed"
-
-
-# "accused X of being responsible for most of the attacks": blame for a campaign, not for one incident
-_GENERAL_BLAME = re.compile(
-    r"\b(?:most|many|several|dozens|hundreds|scores|all|a series|a wave|a string|a spate|a number)\s+"
-    r"(?:of\s+)?(?:the\s+|these\s+|such\s+)?(?:recent\s+|previous\s+|past\s+)?"
-    r"(?:attacks|bombings|assaults|strikes|incidents|killings)\b",
-    re.IGNORECASE,
-)
-
-
-def speaks_of_responsibility(sentence: str) -> bool:
-    """Whether a sentence says anything about who is responsible (blame needs such words)."""
-    return bool(_RESPONSIBILITY_WORDS.search(sentence))
-
-
-def is_general_blame(sentence: str, place: str | None) -> bool:
-    """Blame for many attacks at once that does not name this incident's place: not an attribution of it."""
-    if not _GENERAL_BLAME.search(sentence):
-        return False
-    return not (place and named_in(place, sentence))
-
-
-_RESPONSIBILITY_WORDS = re.compile(
-    r"\b(claim\w*|responsib\w*|took credit|behind the|carried out|accus\w*|blam\w*|suspect\w*|attribut\w*|"
-    r"den(y|ied|ies))\b",
-    re.IGNORECASE,
-)
-
-
-def responsibility_leads(text: str, limit: int = 3) -> tuple[list[str], list[str]]:
-    """Sentences that report claims, and sentences that report blame: shown to the model, labelled,
-    so that it neither overlooks a claim made elsewhere in the article nor takes blame for a claim."""
-    talk = [s for s in sentences(text) if _RESPONSIBILITY_WORDS.search(s)]
-    claims = [s for s in talk if is_claim(s)]
-    return claims[:limit], [s for s in talk if not is_claim(s)][:limit]
-
-
-_CLAIM = re.compile(
-    r"\bclaim(ed|s|ing)?\b|\bresponsibility (was|has been|had been) (taken|claimed|assumed)|"
-    r"\b(took|take|takes|taken|taking|assumed|assumes|accepted|accepts) (the |full )*(responsibility|credit)|"
-    r"\bsaid (it|they) (had )?(carried out|was behind|were behind|launched|fired|attacked|targeted)|"
-    r"\badmitt?(ed|s)?\b",
-    re.IGNORECASE,
-)
-
-
-def is_claim(sentence: str) -> bool:
-    """Whether a sentence reports a claim of responsibility (an accusation is not one)."""
-    return bool(_CLAIM.search(sentence))
 
 
 _SEVERAL = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*", re.IGNORECASE)

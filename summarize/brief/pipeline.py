@@ -36,10 +36,10 @@ from ..schema import (
 from ..text.sentences import lead
 from .assembly import build_incident, candidate_events, context_facts, share_generic_claims, with_summary
 from .cache import AnswerCache, cache_key
-from .checks import responsibility_leads
 from .client import Answer, ModelClient
 from .extraction import IncidentDetail, Survey
 from .prompts import PromptSet
+from .responsibility import responsibility_leads
 from .wording import incident_headline
 
 __all__ = ["Briefer", "brief_article"]
@@ -248,15 +248,9 @@ class Briefer:
 
 
 def _meta(article: Article, seen: Article, was_cut: bool) -> ArticleMeta:
-    return ArticleMeta(
-        id=article.id,
-        title=article.title,
-        url=article.url,
-        published_at=article.published_at,
-        source=article.source,
-        chars=len(article.text),
-        truncated_at=len(seen.text) if was_cut else None,
-    )
+    """What the brief says of its article: everything ``Article`` holds but the text, and its length."""
+    described = {name: value for name, value in asdict(article).items() if name != "text"}
+    return ArticleMeta(**described, chars=len(article.text), truncated_at=len(seen.text) if was_cut else None)
 
 
 def brief_article(

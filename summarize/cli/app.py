@@ -13,7 +13,9 @@ from .maintenance import cache, model
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100, "show_default": True}
+)
 @click.version_option(package_name="summarize")
 def main() -> None:
     """Structured, source-grounded incident briefs from security-incident news.

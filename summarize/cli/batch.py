@@ -11,10 +11,9 @@ import click
 from ..batch import BatchOptions, run_batch
 from ..inputs.discover import MAX_INPUT_BYTES
 from .options import (
-    model_options,
+    model_command,
     options,
     quiet_option,
-    reports_errors,
     settings_from,
     setup_logging,
     strict_grounding_option,
@@ -38,7 +37,6 @@ _BATCH_OPTIONS = options(
         "fmt",
         type=click.Choice(["jsonl", "csv"]),
         default="jsonl",
-        show_default=True,
         help="csv also writes events.csv (ACLED-style, one row per incident).",
     ),
     click.option(
@@ -46,7 +44,6 @@ _BATCH_OPTIONS = options(
         "-j",
         type=click.IntRange(1, 1024),
         default=8,
-        show_default=True,
         help="Articles briefed at once (the embedded model always runs one).",
     ),
     click.option(
@@ -71,7 +68,6 @@ _BATCH_OPTIONS = options(
         "--max-bytes",
         type=click.IntRange(1),
         default=MAX_INPUT_BYTES,
-        show_default=True,
         help="Refuse larger articles (files or JSONL records) as errors.",
     ),
     quiet_option("No progress bar: a progress line every 10 s instead."),
@@ -82,8 +78,7 @@ _BATCH_OPTIONS = options(
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_BATCH_OPTIONS
-@model_options
-@reports_errors
+@model_command
 def batch(
     inputs: tuple[str, ...],
     out_dir: Path,

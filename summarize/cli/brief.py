@@ -11,9 +11,8 @@ from ..brief import brief_article
 from ..formats import BRIEF_FORMATS
 from ..inputs import load_article
 from .options import (
-    model_options,
+    model_command,
     published_option,
-    reports_errors,
     settings_from,
     setup_logging,
     strict_grounding_option,
@@ -31,13 +30,11 @@ __all__ = ["brief"]
     "fmt",
     type=click.Choice(BRIEF_FORMATS.names),
     default="json",
-    show_default=True,
     help="JSON (the schema) or Markdown for people.",
 )
 @published_option
 @strict_grounding_option
-@model_options
-@reports_errors
+@model_command
 def brief(
     article: str,
     fmt: str,

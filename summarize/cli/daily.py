@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from ..daily import DailyOptions, build_daily, daily_formats
-from .options import model_options, parse_date, reports_errors, settings_from, setup_logging
-from .output import check_paths, echo_document, write_documents
+from .options import model_command, parse_date, settings_from, setup_logging
+from .output import check_paths, echo_document, outputs_option, write_documents
 
 __all__ = ["daily"]
 
@@ -24,15 +24,7 @@ __all__ = ["daily"]
     metavar="YYYY-MM-DD",
     help="The day to brief (incident date, else publication date). Default: the latest day with incidents.",
 )
-@click.option(
-    "--out",
-    "-o",
-    "outputs",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE.md, FILE.html (self-contained page) or FILE.json; repeatable. Default: Markdown "
-    "on stdout.",
-)
+@outputs_option("--out", "-o", formats=daily_formats(), what="the day's brief (default: Markdown on stdout)")
 @click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -40,8 +32,7 @@ __all__ = ["daily"]
 )
 @click.option("--explain", is_flag=True, help="Show why reports were merged, and what was kept apart.")
 @click.option("--no-model", is_flag=True, help="Write the executive summary without a model.")
-@model_options
-@reports_errors
+@model_command
 def daily(
     inputs: tuple[str, ...],
     day: dt.date | None,

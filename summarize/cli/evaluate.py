@@ -13,8 +13,8 @@ from ..evals.muc4.corpus import SETS
 from ..evals.render import EVAL_FORMATS
 from ..evals.scorers.base import Scorer
 from ..evals.scorers.muc4 import Muc4Scorer
-from .options import model_options, options, quiet_option, reports_errors, settings_from, setup_logging
-from .output import check_paths, echo_document, write_documents
+from .options import model_command, options, quiet_option, settings_from, setup_logging
+from .output import check_paths, echo_document, outputs_option, write_documents
 from .progress import EvalProgress
 
 __all__ = ["eval_command"]
@@ -41,7 +41,7 @@ _EVAL_OPTIONS = options(
         type=click.Path(path_type=Path, dir_okay=False, exists=True),
         help="A previous --report out.json: show each metric's change; a drop beyond --tolerance fails.",
     ),
-    click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02, show_default=True),
+    click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02),
     click.option(
         "--min-score", type=click.FloatRange(0, 1), help="Fail (exit 1) when the overall score is lower."
     ),
@@ -54,13 +54,7 @@ _EVAL_OPTIONS = options(
         help="Fail when a metric (a field, detection_f1, negatives, muc4_f, ...) is below X (0-1). "
         "Repeatable.",
     ),
-    click.option(
-        "--report",
-        "reports",
-        multiple=True,
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Also write the report to out.html, out.md or out.json. Repeatable.",
-    ),
+    outputs_option("--report", formats=EVAL_FORMATS, what="the report too"),
     click.option(
         "--judge", is_flag=True, help="Ask the model whether the article supports each summary sentence."
     ),
@@ -87,8 +81,7 @@ def _muc4(datasets: tuple[str, ...], muc4_set: str | None) -> tuple[list[str], l
 @click.command("eval")
 @click.argument("datasets", nargs=-1, required=True)
 @_EVAL_OPTIONS
-@model_options
-@reports_errors
+@model_command
 def eval_command(
     datasets: tuple[str, ...],
     limit: int | None,
@@ -97,7 +90,7 @@ def eval_command(
     tolerance: float,
     min_score: float | None,
     minimums: dict[str, float],
-    reports: tuple[Path, ...],
+    outputs: tuple[Path, ...],
     judge: bool,
     muc4_set: str | None,
     quiet: bool,
@@ -117,7 +110,7 @@ def eval_command(
     """
     setup_logging(verbose)
     specs, scorers = _muc4(datasets, muc4_set)
-    check_paths(EVAL_FORMATS, reports, "--report")
+    check_paths(EVAL_FORMATS, outputs, "--report")
     settings = settings_from(no_cache, flags)
     gates = {**minimums, **({"overall": min_score} if min_score is not None else {})}
     fancy = not quiet and sys.stderr.isatty()
@@ -135,7 +128,7 @@ def eval_command(
             progress=None if quiet else progress,
         )
     echo_document(EVAL_FORMATS, outcome, "md")
-    write_documents(EVAL_FORMATS, outcome, reports)
+    write_documents(EVAL_FORMATS, outcome, outputs)
     for line in outcome.failures:
         click.echo(f"FAILED: {line}", err=True)
     if not outcome.passed:

@@ -22,6 +22,7 @@ from ..config import INSTRUCTOR_MODES, Settings
 from ..errors import SummarizeError
 
 __all__ = [
+    "model_command",
     "model_options",
     "parse_date",
     "published_option",
@@ -115,7 +116,9 @@ _MODEL_OPTIONS: list[Decorator] = [
         help="Other prompt templates (same file names), e.g. to eval a change. [env: SUMMARIZE_PROMPTS_DIR]",
     ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the answer cache."),
-    click.option("-v", "--verbose", count=True, help="-v for progress details, -vv for debug logs."),
+    click.option(
+        "-v", "--verbose", count=True, show_default=False, help="-v for progress details, -vv for debug logs."
+    ),
 ]
 
 
@@ -133,6 +136,12 @@ def options(*decorators: Decorator) -> Decorator:
 #: The options of every command that talks to a model (they end in ``no_cache``, ``verbose``
 #: and ``**flags`` for ``settings_from``).
 model_options = options(*_MODEL_OPTIONS)
+
+
+def model_command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A command that talks to a model: the model options, and library errors as exit codes."""
+    return model_options(reports_errors(func))
+
 
 published_option = click.option(
     "--published",

@@ -8,18 +8,31 @@ said on stderr. Data goes to stdout, what happened to stderr.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from ..errors import ConfigError
 from ..formats.registry import Formats
 
-__all__ = ["check_paths", "echo_document", "write_documents"]
+__all__ = ["check_paths", "echo_document", "outputs_option", "write_documents"]
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def outputs_option(*names: str, formats: Formats[Any], what: str) -> Callable[[F], F]:
+    """A repeatable FILE option (``outputs``) whose suffix picks the format of ``what`` is written."""
+    return click.option(
+        *names,
+        "outputs",
+        multiple=True,
+        metavar="FILE",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Write {what} to FILE ({formats.suffixes()}, by its suffix); repeatable.",
+    )
 
 
 def check_paths(formats: Formats[T], paths: Sequence[Path], option: str) -> None:

@@ -53,7 +53,7 @@ from .sources import Reported
 __all__ = ["LinkItem", "LinkOptions", "Linking", "Verdict", "compare", "link", "link_incidents"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LinkOptions:
     """How eagerly reports are linked (see the module docstring for the scores)."""
 

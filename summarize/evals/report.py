@@ -17,8 +17,10 @@ Every figure a gate can test has a name in ``EvalReport.metrics()``:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -122,6 +124,11 @@ class EvalReport(_Model):
         out.update(self.scores)
         return out
 
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> EvalReport:
+        """A report read back (``--baseline``); one of version 1 is read as version 2."""
+        return cls.model_validate(_upgraded(json.loads(raw)))
+
     def totals(self) -> dict[str, int]:
         return {
             "attempts": sum(c.attempts for c in self.cases),
@@ -129,6 +136,19 @@ class EvalReport(_Model):
             "prompt_tokens": sum(c.prompt_tokens for c in self.cases),
             "completion_tokens": sum(c.completion_tokens for c in self.cases),
         }
+
+
+def _upgraded(data: Any) -> Any:
+    """A version-1 report as version 2: the judge's per-case shares under ``scores``, its mean too."""
+    if not isinstance(data, dict) or data.get("version") != REPORT_VERSION_1:
+        return data
+    cases = [dict(c) for c in data.get("cases", []) if isinstance(c, dict)]
+    judged = [c["judge"] for c in cases if isinstance(c.get("judge"), int | float)]
+    for case in cases:
+        judge = case.pop("judge", None)
+        case["scores"] = {} if judge is None else {"judge": judge}
+    scores = {"judge": sum(judged) / len(judged)} if judged else {}
+    return {**data, "version": REPORT_VERSION, "cases": cases, "scores": scores}
 
 
 def build_report(

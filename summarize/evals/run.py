@@ -7,13 +7,11 @@ read or briefed is scored as an error (it lowers ``schema_validity``); the run g
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -24,16 +22,7 @@ from ..schema import Brief
 from .compare import Matching
 from .datasets import load_datasets
 from .gold import Case
-from .report import (
-    REPORT_VERSION,
-    REPORT_VERSION_1,
-    Delta,
-    EvalReport,
-    build_report,
-    check_metric_names,
-    check_thresholds,
-    compare_reports,
-)
+from .report import Delta, EvalReport, build_report, check_metric_names, check_thresholds, compare_reports
 from .scorers.base import Sample, Scorer
 from .scorers.fields import CaseResult, score_case
 from .scorers.judge import JudgeScorer
@@ -127,19 +116,6 @@ class Outcome:
         return not self.failures
 
 
-def _upgraded(data: Any) -> Any:
-    """A version-1 report as version 2: the judge's per-case shares under ``scores``, its mean too."""
-    if not isinstance(data, dict) or data.get("version") != REPORT_VERSION_1:
-        return data
-    cases = [dict(c) for c in data.get("cases", []) if isinstance(c, dict)]
-    judged = [c["judge"] for c in cases if isinstance(c.get("judge"), int | float)]
-    for case in cases:
-        judge = case.pop("judge", None)
-        case["scores"] = {} if judge is None else {"judge": judge}
-    scores = {"judge": sum(judged) / len(judged)} if judged else {}
-    return {**data, "version": REPORT_VERSION, "cases": cases, "scores": scores}
-
-
 def load_report(path: Path) -> EvalReport:
     """A previous run's JSON report (``--report out.json``), for ``--baseline``."""
     try:
@@ -150,7 +126,7 @@ def load_report(path: Path) -> EvalReport:
         ) from exc
     problem = "not JSON"
     try:
-        return EvalReport.model_validate(_upgraded(json.loads(raw)))
+        return EvalReport.from_json(raw)
     except ValidationError as exc:
         problem = f"{exc.error_count()} errors"
     except ValueError:  # not JSON at all

@@ -63,13 +63,16 @@ class Formats(Generic[T]):
         """The format a file name asks for by its suffix (``ConfigError`` if none does)."""
         found = self._by_suffix.get(path.suffix.lower())
         if found is None:
-            *others, last = [f.suffixes[0] for f in self._formats.values()]
-            choices = f"{', '.join(others)} or {last}" if others else last
             raise ConfigError(
-                f"cannot tell the format of {path}: a {self.document} file ends in {choices}",
+                f"cannot tell the format of {path}: a {self.document} file ends in {self.suffixes()}",
                 path=str(path),
             )
         return found
+
+    def suffixes(self) -> str:
+        """The main suffix of each format, for people: ".md, .html or .json"."""
+        *others, last = [f.suffixes[0] for f in self._formats.values()]
+        return f"{', '.join(others)} or {last}" if others else last
 
     def write(self, document: T, path: Path, fmt: Format[T] | None = None) -> Format[T]:
         """Write ``document`` to ``path`` atomically, in ``fmt`` or the format its suffix names."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import logging
 import unicodedata
 from dataclasses import dataclass, replace
@@ -28,7 +29,7 @@ from typing import Any
 from ..errors import InputError
 from ..text.sentences import sentence_ends
 
-__all__ = ["Article", "article_from_record", "article_from_text", "parse_date", "truncate"]
+__all__ = ["Article", "article_from_record", "article_from_text", "json_value", "parse_date", "truncate"]
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,19 @@ def _optional_str(obj: dict[str, Any], key: str, source: str) -> str | None:
         reason="bad-field",
         field=key,
     )
+
+
+def json_value(raw: str, source: str, *, record: bool = False) -> Any:
+    """The JSON of a ``.json`` article (or, ``record``, of a JSONL line); ``InputError`` if it is not JSON."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        what, where = ("record", "") if record else ("article", f"line {exc.lineno}, ")
+        raise InputError(
+            f"{what} {source} is not valid JSON: {exc.msg} ({where}column {exc.colno})",
+            path=source,
+            reason="invalid-json",
+        ) from exc
 
 
 def article_from_record(obj: Any, source: str) -> Article:

@@ -16,16 +16,15 @@ would; a folder walk takes every file whose suffix has a reader (``readers.READE
 from __future__ import annotations
 
 import glob
-import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from ..errors import InputError
-from .articles import Article, article_from_record
+from .articles import Article, article_from_record, json_value
 from .readers import READERS, load_article
 
 __all__ = ["MAX_INPUT_BYTES", "Unreadable", "count_inputs", "iter_articles", "resolve_inputs"]
@@ -124,14 +123,7 @@ def _record(line: bytes, source: str) -> Article:
         raw = line.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"record {source} is not UTF-8", path=source, reason="encoding") from exc
-    try:
-        obj: Any = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"record {source} is not valid JSON: {exc.msg} (column {exc.colno})",
-            path=source,
-            reason="invalid-json",
-        ) from exc
+    obj = json_value(raw, source, record=True)
     record_id = obj.get("id") if isinstance(obj, dict) else None
     label = f"{source}#{record_id}" if isinstance(record_id, (str, int)) and record_id != "" else source
     return article_from_record(obj, label)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .articles import Article, article_from_record, article_from_text, parse_date
+from .articles import Article, article_from_record, article_from_text, json_value, parse_date
 from .decode import decode
 
 __all__ = ["READERS", "Reader", "load_article"]
@@ -59,15 +59,7 @@ def _read_bytes(path: str | Path) -> tuple[bytes, str, str]:
 
 
 def _from_json(raw: str, source: str) -> Article:
-    try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"article {source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            path=source,
-            reason="invalid-json",
-        ) from exc
-    return article_from_record(obj, source)
+    return article_from_record(json_value(raw, source), source)
 
 
 def _from_html(raw: str, source: str) -> Article:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -91,12 +92,13 @@ class CaseResult(_Model):
     is_incident_report_ok: bool = False
     quotes: int = 0
     verified: int = 0
+    #: what producing the brief cost (nothing new when it came from the answer cache)
+    cache_hit: bool = False
     attempts: int = 0
     retries: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     elapsed_s: float = 0.0
-    cache_hit: bool = False
     #: the case's figure from each of the run's other scorers that has one, by scorer (``judge``)
     scores: dict[str, float] = {}
 
@@ -136,45 +138,57 @@ def _loc_given(name: str) -> Callable[[GoldIncident], bool]:
     return lambda g: g.location is not None and name in g.location.model_fields_set
 
 
-def _enum(name: str) -> Callable[[Incident, GoldIncident, Matching], float]:
+def _enum(name: str) -> _Field:
     def run(p: Incident, g: GoldIncident, m: Matching) -> float:
         return compare_enum(name, getattr(p, name), [str(v) for v in alternatives(getattr(g, name))], m)
 
-    return run
+    return _Field(name, "enum", run, attrgetter(name), attrgetter(name), _given(name))
 
 
-def _names(name: str) -> Callable[[Incident, GoldIncident, Matching], SetScore]:
-    def run(p: Incident, g: GoldIncident, m: Matching) -> SetScore:
+def _names(name: str) -> _Field:
+    def predicted(p: Incident) -> list[str]:
         value = getattr(p, name)
-        predicted = [t.name for t in value] if name == "targets" else list(value)
-        return compare_names(predicted, getattr(g, name) or [], m)
+        return [t.name for t in value] if name == "targets" else list(value)
 
-    return run
+    def run(p: Incident, g: GoldIncident, m: Matching) -> SetScore:
+        return compare_names(predicted(p), getattr(g, name) or [], m)
+
+    return _Field(name, "names", run, predicted, attrgetter(name), _given(name))
+
+
+def _place(name: str) -> _Field:
+    """``place`` or ``admin1``, of the location."""
+    return _Field(
+        name,
+        "place",
+        lambda p, g, m: compare_place(getattr(p.location, name), _loc(g, name), m),
+        lambda p: getattr(p.location, name),
+        lambda g: getattr(g.location, name) if g.location else None,
+        _loc_given(name),
+    )
+
+
+def _count(name: str) -> _Field:
+    """``fatalities`` or ``injured``: ``null`` (not reported) and ``0`` (none) kept apart."""
+    return _Field(
+        name,
+        "count",
+        lambda p, g, m: compare_count(getattr(p, name), alternatives(getattr(g, name))),
+        lambda p: getattr(p, name).count,
+        attrgetter(name),
+        _given(name),
+    )
 
 
 FIELDS: tuple[_Field, ...] = (
-    _Field(
-        "event_type",
-        "enum",
-        _enum("event_type"),
-        lambda p: p.event_type,
-        lambda g: g.event_type,
-        _given("event_type"),
-    ),
-    _Field(
-        "sub_event_type",
-        "enum",
-        _enum("sub_event_type"),
-        lambda p: p.sub_event_type,
-        lambda g: g.sub_event_type,
-        _given("sub_event_type"),
-    ),
+    _enum("event_type"),
+    _enum("sub_event_type"),
     _Field(
         "date",
         "date",
         lambda p, g, m: compare_date(p.date, p.date_precision, alternatives(g.date), g.date_precision),
-        lambda p: p.date,
-        lambda g: g.date,
+        attrgetter("date"),
+        attrgetter("date"),
         _given("date"),
     ),
     _Field(
@@ -187,79 +201,23 @@ FIELDS: tuple[_Field, ...] = (
         lambda g: g.location.country if g.location else None,
         _loc_given("country"),
     ),
-    _Field(
-        "place",
-        "place",
-        lambda p, g, m: compare_place(p.location.place, _loc(g, "place"), m),
-        lambda p: p.location.place,
-        lambda g: g.location.place if g.location else None,
-        _loc_given("place"),
-    ),
-    _Field(
-        "admin1",
-        "place",
-        lambda p, g, m: compare_place(p.location.admin1, _loc(g, "admin1"), m),
-        lambda p: p.location.admin1,
-        lambda g: g.location.admin1 if g.location else None,
-        _loc_given("admin1"),
-    ),
-    _Field(
-        "perpetrators",
-        "names",
-        _names("perpetrators"),
-        lambda p: p.perpetrators,
-        lambda g: g.perpetrators,
-        _given("perpetrators"),
-    ),
-    _Field(
-        "responsibility",
-        "enum",
-        _enum("responsibility"),
-        lambda p: p.responsibility,
-        lambda g: g.responsibility,
-        _given("responsibility"),
-    ),
-    _Field(
-        "claimed_by",
-        "names",
-        _names("claimed_by"),
-        lambda p: p.claimed_by,
-        lambda g: g.claimed_by,
-        _given("claimed_by"),
-    ),
-    _Field(
-        "targets",
-        "names",
-        _names("targets"),
-        lambda p: [t.name for t in p.targets],
-        lambda g: g.targets,
-        _given("targets"),
-    ),
+    _place("place"),
+    _place("admin1"),
+    _names("perpetrators"),
+    _enum("responsibility"),
+    _names("claimed_by"),
+    _names("targets"),
     _Field(
         "weapons",
         "set",
         lambda p, g, m: compare_weapons([w.value for w in p.weapons], _weapons(g)),
         lambda p: [w.value for w in p.weapons],
-        lambda g: g.weapons,
+        attrgetter("weapons"),
         _given("weapons"),
     ),
-    _Field(
-        "fatalities",
-        "count",
-        lambda p, g, m: compare_count(p.fatalities, alternatives(g.fatalities)),
-        lambda p: p.fatalities.count,
-        lambda g: g.fatalities,
-        _given("fatalities"),
-    ),
-    _Field(
-        "injured",
-        "count",
-        lambda p, g, m: compare_count(p.injured, alternatives(g.injured)),
-        lambda p: p.injured.count,
-        lambda g: g.injured,
-        _given("injured"),
-    ),
-    _Field("outcome", "enum", _enum("outcome"), lambda p: p.outcome, lambda g: g.outcome, _given("outcome")),
+    _count("fatalities"),
+    _count("injured"),
+    _enum("outcome"),
 )
 """Every scored field, in report order."""
 

@@ -31,19 +31,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, TypeAlias, cast
 
-__all__ = [
-    "Answer",
-    "FakeOpenAIServer",
-    "FaultRates",
-    "HTTPError",
-    "Hang",
-    "Raw",
-    "Reply",
-    "Responder",
-    "Truncated",
-    "always",
-]
-
 JSONObject: TypeAlias = dict[str, Any]
 
 
@@ -121,15 +108,15 @@ class FaultRates:
     One uniform draw per request picks at most one fault; the probabilities must sum to <= 1.
     """
 
-    p429: float = 0.0
-    p500: float = 0.0
-    p_hang: float = 0.0
-    p_invalid: float = 0.0
-    p_truncated: float = 0.0
     seed: int = 0
-    hang_seconds: float = 30.0
+    p429: float = 0.0
     #: ``Retry-After`` seconds sent with injected 429s (``None``: no header)
     retry_after: float | None = None
+    p500: float = 0.0
+    p_hang: float = 0.0
+    hang_seconds: float = 30.0
+    p_invalid: float = 0.0
+    p_truncated: float = 0.0
 
     def __post_init__(self) -> None:
         probabilities = (self.p429, self.p500, self.p_hang, self.p_invalid, self.p_truncated)
