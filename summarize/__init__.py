@@ -9,8 +9,8 @@ Many articles: ``run_batch``; one day's digest: ``build_daily``; scores against 
 Errors all derive from ``SummarizeError`` (see ``summarize.errors`` for the tree).
 """
 
-from .batch.runner import BatchOptions, run_batch
-from .brief.pipeline import Briefer, brief_article
+from .batch import BatchOptions, run_batch
+from .brief import Briefer, brief_article
 from .config import Settings
 from .daily import DailyOptions, build_daily
 from .errors import SummarizeError

@@ -4,10 +4,11 @@ Every eval run briefs its cases once; the per-field comparison with gold (``fiel
 the report's backbone, and any other scorer in the run's list (``judge``: does the article
 support each sentence?; ``muc4``: the official 1992 rules) sees the same samples and
 returns ``Scores``: named figures from 0 to 1 that a gate or a baseline can test, a figure
-per case where it has one, and a section of the report for people. Pairwise linking
-scores (``linking``) come in the same shape. A new scorer is one class with a ``name``,
-the ``metrics`` it can report (so a gate on them is checked before a long run) and
-``score``.
+per case where it has one, and a section of the report for people. A new scorer is one
+class with a ``name``, the ``metrics`` it can report (so a gate on them is checked before
+a long run) and ``score``. (``linking`` scores something else: how the daily brief links
+reports across articles, against labelled events; gold cases carry no event labels, so
+it serves ``benchmarks/daily_muc4.py`` rather than the eval run.)
 """
 
 from __future__ import annotations
