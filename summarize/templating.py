@@ -33,9 +33,7 @@ def environment(
     env = SandboxedEnvironment(
         loader=FileSystemLoader(directory),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(
-            enabled_extensions=("html.j2",), default=False, default_for_string=False
-        ),
+        autoescape=_HTML_ONLY,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,

@@ -500,3 +500,26 @@ def test_abrief_reads_and_fills_the_same_cache(tmp_path: Path) -> None:
     assert first.provenance.cache_hit is False
     assert again.provenance.cache_hit is True
     assert again.headline == first.headline
+
+
+def test_a_briefer_on_another_backend_keeps_its_class_and_state() -> None:
+    class Labelled(Briefer):
+        def __init__(self, backend: MockBackend, label: str) -> None:
+            super().__init__(backend)
+            self.label = label
+
+    other = Labelled(MockBackend(), "mine").with_backend(MockBackend("other"))
+    assert isinstance(other, Labelled) and other.label == "mine"
+    assert other.backend.model_id == "other" and other.prompts.version
+
+
+def test_a_pickled_briefer_asks_its_own_backend_for_its_identity() -> None:
+    """A worker process checks its copy's fingerprint against the batch's: the copy must not reuse
+    the identity the original had worked out."""
+    import pickle
+
+    briefer = Briefer(MockBackend("one"))
+    fingerprint, _config = briefer.fingerprint()
+    copy = pickle.loads(pickle.dumps(briefer))
+    copy.backend._model = "two"  # type: ignore[attr-defined]  # as if it resolved another model
+    assert copy.fingerprint()[0] != fingerprint

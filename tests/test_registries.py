@@ -56,7 +56,7 @@ def test_a_format_is_found_by_name_and_by_suffix() -> None:
     assert formats.names == ["txt", "md"]
     assert formats.for_path(Path("a.TEXT")).name == "txt"
     assert formats.get("md").render("hi") == "# hi\n"
-    with pytest.raises(ConfigError, match=r"a note file ends in \.txt or \.md"):
+    with pytest.raises(ConfigError, match=r"note files end in \.txt or \.md"):
         formats.for_path(Path("a.pdf"))
     with pytest.raises(ConfigError, match="unknown note format 'pdf'; choose one of txt, md"):
         formats.get("pdf")

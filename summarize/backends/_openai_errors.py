@@ -72,7 +72,7 @@ class ErrorTranslator:
 
     settings: Settings
     base_url: str
-    key: str
+    key: str = dataclasses.field(repr=False)
     model: str = ""
 
     def context(self, **extra: Any) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """What the fork server behind a batch's worker processes imports once, so each worker starts at once.
 
 A worker process is forked from a server process that imported this module
-(see ``batch.workers.PRELOAD``), and inherits everything imported here. Plain
+(see ``batch.processes.PRELOAD``), and inherits everything imported here. Plain
 imports are not enough: openai builds its client's resources, and its HTTP
 stack and instructor's helpers, from modules it imports only on first use
 (~670 modules, about half a second per worker). So each backend does its

@@ -387,7 +387,8 @@ def run_batch(
 ) -> BatchSummary:
     """Brief every article of ``inputs`` into ``out_dir``; returns (and writes) the run summary.
 
-    ``inputs`` are folders (walked recursively for .txt .md .html .htm .json),
+    ``inputs`` are folders (walked recursively for the files ``summarize brief`` reads:
+    ``inputs.READERS``),
     globs, single files, or ``.jsonl`` files of ``{id?, text, title?, url?,
     published_at?}`` records. Writes ``briefs.jsonl``, ``errors.jsonl``,
     ``summary.json`` (and ``events.csv`` with ``options.csv``) in ``out_dir``.

@@ -1,10 +1,10 @@
 """The core: one article in, one checked, source-grounded ``Brief`` out.
 
 ``pipeline.Briefer`` asks the model (through ``backends``) for a survey of the article's
-incidents and the details of each, each answer through the answer ``cache``; ``assembly`` and
-``checks`` decide what of the answers stands, ``grounding`` finds every quote in the article,
-``wording`` writes the sentences people read. Nothing here prints, writes files or knows
-about output formats.
+incidents and the details of each, each answer through ``client`` and the answer
+``cache``; ``assembly``, ``checks`` and ``responsibility`` decide what of the answers
+stands, ``grounding`` finds every quote in the article, ``wording`` writes the sentences
+people read. Nothing here prints, writes files or knows about output formats.
 """
 
 from .pipeline import Briefer, brief_article

@@ -44,6 +44,10 @@ class ModelClient:
         self.cache = cache
         self.prompt_version = prompt_version
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles without what it derived from its backend: a worker process asks its own."""
+        return {name: value for name, value in vars(self).items() if name not in ("identity", "_keys")}
+
     @cached_property
     def identity(self) -> dict[str, Any]:
         """The backend's identity: everything about it that changes an answer."""

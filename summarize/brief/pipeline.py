@@ -12,6 +12,7 @@ each model question and is sent its answer); ``brief`` answers with blocking cal
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import time
 from collections.abc import Callable, Generator, Sequence
@@ -104,14 +105,10 @@ class Briefer:
         return self.client.cache
 
     def with_backend(self, backend: Backend) -> Briefer:
-        """The same briefer (prompts, cache, settings) asking ``backend``, e.g. a metered wrapper."""
-        return type(self)(
-            backend,
-            prompts=self.prompts,
-            cache=self.cache,
-            strict_grounding=self.strict_grounding,
-            max_article_chars=self.max_article_chars,
-        )
+        """A copy of this briefer (its class, prompts, cache and settings) asking ``backend``."""
+        other = copy.copy(self)
+        other.client = ModelClient(backend, self.cache, self.prompts.version)
+        return other
 
     def close(self) -> None:
         """Release the cache and the backend (its HTTP pool or model)."""

@@ -96,7 +96,7 @@ class PromptSet:
         """Pass 2: the facts of one ``event`` of ``article``.
 
         ``claims`` and ``blame`` are the article's sentences that report claims of
-        responsibility and accusations (``checks.responsibility_leads``), shown to the model
+        responsibility and accusations (``responsibility.responsibility_leads``), shown to the model
         labelled, so that it neither overlooks a claim made elsewhere nor takes blame for one.
         """
         return self._messages(

@@ -30,7 +30,7 @@ __all__ = ["brief"]
     "fmt",
     type=click.Choice(BRIEF_FORMATS.names),
     default="json",
-    help="JSON (the schema) or Markdown for people.",
+    help="; ".join(f"{f.name}: {f.description}" for f in BRIEF_FORMATS) + ".",
 )
 @published_option
 @strict_grounding_option

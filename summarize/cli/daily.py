@@ -24,7 +24,9 @@ __all__ = ["daily"]
     metavar="YYYY-MM-DD",
     help="The day to brief (incident date, else publication date). Default: the latest day with incidents.",
 )
-@outputs_option("--out", "-o", formats=daily_formats(), what="the day's brief (default: Markdown on stdout)")
+@outputs_option(
+    "--out", "-o", formats=daily_formats(), lead="Write the day's brief to FILE (default: Markdown on stdout)"
+)
 @click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

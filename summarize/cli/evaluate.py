@@ -54,7 +54,7 @@ _EVAL_OPTIONS = options(
         help="Fail when a metric (a field, detection_f1, negatives, muc4_f, ...) is below X (0-1). "
         "Repeatable.",
     ),
-    outputs_option("--report", formats=EVAL_FORMATS, what="the report too"),
+    outputs_option("--report", formats=EVAL_FORMATS, lead="Also write the report to FILE"),
     click.option(
         "--judge", is_flag=True, help="Ask the model whether the article supports each summary sentence."
     ),

@@ -23,15 +23,17 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def outputs_option(*names: str, formats: Formats[Any], what: str) -> Callable[[F], F]:
-    """A repeatable FILE option (``outputs``) whose suffix picks the format of ``what`` is written."""
+def outputs_option(*names: str, formats: Formats[Any], lead: str) -> Callable[[F], F]:
+    """A repeatable FILE option (``outputs``) whose suffix picks the format; ``lead`` starts its help."""
     return click.option(
         *names,
         "outputs",
         multiple=True,
         metavar="FILE",
         type=click.Path(dir_okay=False, path_type=Path),
-        help=f"Write {what} to FILE ({formats.suffixes()}, by its suffix); repeatable.",
+        help=f"{lead}, in the format its suffix names: "
+        + ", ".join(f"{f.suffixes[0]} ({f.description})" for f in formats)
+        + "; repeatable.",
     )
 
 

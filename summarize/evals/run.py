@@ -169,7 +169,7 @@ def evaluate(
         cases = [case for case in cases if case.id in set(only)]
     previous = load_report(baseline) if baseline is not None else None
     with Briefer.from_settings(settings) as briefer:
-        everything = [*scorers, *([JudgeScorer(briefer)] if judge else [])]
+        everything = [*scorers, *([JudgeScorer(briefer, progress)] if judge else [])]
         run = run_eval(cases, briefer, datasets=specs, scorers=everything, progress=progress)
     failures = check_thresholds(run.report, minimums or {}, known)
     deltas = None

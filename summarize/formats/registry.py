@@ -64,7 +64,7 @@ class Formats(Generic[T]):
         found = self._by_suffix.get(path.suffix.lower())
         if found is None:
             raise ConfigError(
-                f"cannot tell the format of {path}: a {self.document} file ends in {self.suffixes()}",
+                f"cannot tell the format of {path}: {self.document} files end in {self.suffixes()}",
                 path=str(path),
             )
         return found

@@ -1,4 +1,4 @@
-"""Where sentences end: the one splitter that prompts, truncation, summaries and checks share.
+"""Where sentences end: the one splitter that truncation, the leads, summaries and checks share.
 
 A sentence ends at ``.``, ``!``, ``?`` or ``…``, with any closing quotes or brackets after
 it, before white space; a line break always ends one. It is a plain splitter, good enough

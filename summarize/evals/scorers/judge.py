@@ -9,7 +9,7 @@ a statement the judge gives no verdict on counts as unsupported.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,12 +72,15 @@ class JudgeScorer:
     name = "judge"
     metrics = frozenset({"judge"})
 
-    def __init__(self, briefer: Briefer) -> None:
+    def __init__(self, briefer: Briefer, progress: Callable[[int, int, str], None] | None = None) -> None:
         self.briefer = briefer
+        self.progress = progress
 
     def score(self, samples: Sequence[Sample]) -> Scores:
         judged: dict[str, float] = {}
-        for sample in samples:
+        for done, sample in enumerate(samples):
+            if self.progress:
+                self.progress(done, len(samples), f"judge: {sample.case.id}")
             if sample.article is None or sample.brief is None:
                 continue
             try:
