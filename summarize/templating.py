@@ -20,7 +20,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 __all__ = ["environment"]
 
-_HTML_ONLY = select_autoescape(enabled_extensions=("html.j2",), default=False, default_for_string=False)
+#: Every environment's settings but its loader.
+_SETTINGS: dict[str, Any] = {
+    "undefined": StrictUndefined,
+    "autoescape": select_autoescape(enabled_extensions=("html.j2",), default=False, default_for_string=False),
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "auto_reload": False,
+}
 
 
 def environment(
@@ -30,14 +37,7 @@ def environment(
     globals: Mapping[str, Any] | None = None,
 ) -> SandboxedEnvironment:
     """A sandboxed environment over the templates in ``directory``, with extra filters and globals."""
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(directory),
-        undefined=StrictUndefined,
-        autoescape=_HTML_ONLY,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
+    env = SandboxedEnvironment(loader=FileSystemLoader(directory), **_SETTINGS)
     env.filters.update(filters or {})
     env.globals.update(globals or {})
     return env
