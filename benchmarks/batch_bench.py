@@ -51,16 +51,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from summarize.articles import Article, article_from_text
 from summarize.backends.base import Completion, Message, Usage
 from summarize.batch import BatchOptions, run_batch
-from summarize.batch_summary import BatchProgress
-from summarize.cache import AnswerCache
+from summarize.batch.summary import BatchProgress
+from summarize.brief.cache import AnswerCache
+from summarize.brief.extraction import IncidentDetail, Survey
+from summarize.brief.pipeline import Briefer
 from summarize.config import Settings
-from summarize.extraction import IncidentDetail, Survey
-from summarize.pipeline import Briefer
+from summarize.inputs import Article, article_from_text
 from summarize.schema import ArticleMeta, Brief
-from tests.test_pipeline import TEXT, detail, survey
+from summarize.testing.canned import TEXT, detail, survey
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL = "fake-model"

@@ -38,14 +38,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from summarize.daily.evaluate import PairScores, pairwise_scores
 from summarize.daily.linking import Linking, LinkOptions, link_incidents
 from summarize.daily.sources import Reported, reports_of
 from summarize.evals.muc4.corpus import data_root
 from summarize.evals.muc4.importer import PARTS, key_day, location_parts, part_files
 from summarize.evals.muc4.parse import Template, read_templates
 from summarize.evals.muc4.texts import MessageText, read_texts
-from summarize.geo import country_code
+from summarize.evals.scorers.linking import PairScores, pairwise_scores
 from summarize.schema import (
     ArticleMeta,
     Brief,
@@ -59,6 +58,7 @@ from summarize.schema import (
     Weapon,
     event_type_of,
 )
+from summarize.text.geo import country_code
 
 MUC4 = data_root()
 

@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarize.articles import load_article
+from summarize.brief.pipeline import Briefer
 from summarize.config import Settings
-from summarize.pipeline import Briefer
+from summarize.inputs import load_article
 
 
 def _run(paths: list[Path], reuse: bool, cache_dir: str) -> list[float]:

@@ -9,13 +9,13 @@ Many articles: ``run_batch``; one day's digest: ``build_daily``; scores against 
 Errors all derive from ``SummarizeError`` (see ``summarize.errors`` for the tree).
 """
 
-from .articles import Article, article_from_text, load_article
 from .batch import BatchOptions, run_batch
+from .brief import Briefer, brief_article
 from .config import Settings
 from .daily import DailyOptions, build_daily
 from .errors import SummarizeError
 from .evals import evaluate
-from .pipeline import Briefer, brief_article
+from .inputs import Article, article_from_text, load_article
 from .schema import Brief, Incident
 
 __all__ = [

@@ -17,10 +17,7 @@ from platformdirs import user_cache_dir
 
 from .errors import ConfigError
 
-__all__ = ["EMBEDDED", "INSTRUCTOR_MODES", "Settings", "default_cache_dir"]
-
-#: The model name that selects the embedded llama.cpp backend.
-EMBEDDED = "embedded"
+__all__ = ["INSTRUCTOR_MODES", "Settings", "default_cache_dir"]
 
 #: instructor modes a user may pick for an OpenAI-compatible endpoint.
 INSTRUCTOR_MODES = ("tools", "json", "json_schema", "md_json")
@@ -71,12 +68,12 @@ class Settings:
 
     #: ``None`` picks automatically: an OpenAI-compatible endpoint when ``base_url`` is set,
     #: else the embedded model. ``"embedded"`` forces the embedded model; any other name is
-    #: sent to the endpoint.
+    #: sent to the endpoint (``backends.registry`` decides).
     model: str | None = None
     model_path: Path | None = None
     base_url: str | None = None
-    api_key: str | None = field(default=None, repr=False)
     mode: str = "tools"
+    api_key: str | None = field(default=None, repr=False)
     temperature: float = 0.0
     max_tokens: int = 1024
     #: re-asks after an answer that fails validation
@@ -84,8 +81,9 @@ class Settings:
     #: transport retries for 429 / 5xx / timeouts (with backoff, honouring Retry-After)
     http_retries: int = 3
     timeout: float = 120.0
-    n_ctx: int = 8192
+    #: the embedded model's threads (``None``: one per CPU) and context window
     n_threads: int | None = None
+    n_ctx: int = 8192
     cache_dir: Path = field(default_factory=default_cache_dir)
     #: where the embedded model's weights are assembled (kept apart from answers: 1.1 GB)
     models_dir: Path = field(default_factory=lambda: default_cache_dir() / "models")
@@ -117,13 +115,6 @@ class Settings:
                 f"{self.prompts_dir} is not a prompts directory (no brief.system.j2)",
                 prompts_dir=str(self.prompts_dir),
             )
-
-    @property
-    def uses_embedded(self) -> bool:
-        """True when briefs come from the in-process model rather than an endpoint."""
-        if self.model is None:
-            return self.base_url is None
-        return self.model == EMBEDDED
 
     @classmethod
     def resolve(cls, environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:

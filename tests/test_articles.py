@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from summarize.articles import Article, article_from_text, load_article, truncate
 from summarize.errors import InputError
+from summarize.inputs import Article, article_from_text, load_article, truncate
 
 SEED = Path(__file__).resolve().parents[2] / "shared/seeds/000_3dd804058064a703.txt"
 
@@ -180,7 +180,7 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
 
 def test_latin1_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = _write(tmp_path, "latin1.txt", FRENCH.encode("latin-1"))
-    with caplog.at_level(logging.DEBUG, logger="summarize.articles"):
+    with caplog.at_level(logging.DEBUG, logger="summarize.inputs.decode"):
         article = load_article(path)
     assert article.text == FRENCH
     assert "à la bombe" in article.text
@@ -514,3 +514,23 @@ def test_truncate_seed_never_exceeds_limit() -> None:
 def test_truncate_rejects_bad_limit() -> None:
     with pytest.raises(ValueError, match="max_chars"):
         truncate(article_from_text("text"), 0)
+
+
+# -- one table of suffixes -------------------------------------------------------------------------
+
+
+def test_a_folder_walk_takes_every_suffix_a_brief_reads(tmp_path: Path) -> None:
+    """``summarize batch FOLDER`` and ``summarize daily FOLDER`` brief exactly the files ``brief`` reads."""
+    from summarize.inputs import MAX_INPUT_BYTES, READERS, iter_articles
+
+    plain = "Gunmen attacked a checkpoint in Gao on Tuesday, killing two soldiers."
+    content = {".json": json.dumps({"text": plain}), ".txt": plain, ".md": f"# Gao\n\n{plain}"}
+    for suffix in READERS:
+        _write(tmp_path, f"article{suffix}", content.get(suffix, HTML))
+    _write(tmp_path, "notes.csv", "not,an,article")
+    walked = list(iter_articles([str(tmp_path)], max_bytes=MAX_INPUT_BYTES))
+    assert sorted(Path(str(item.source)).suffix for item in walked) == sorted(READERS)  # .xhtml too
+    for item in walked:
+        assert isinstance(item, Article)
+        assert load_article(str(item.source)) == item  # read the same way one at a time
+    assert "Drone attack" in next(a.text for a in walked if str(a.source).endswith(".xhtml"))

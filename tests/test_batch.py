@@ -28,24 +28,25 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from summarize.acled_csv import COLUMNS
-from summarize.articles import article_from_text
 from summarize.backends.base import Completion, Message, Usage
 from summarize.batch import BatchOptions, run_batch
-from summarize.batch_output import JsonlAppender, OutputLock, repair_tail
-from summarize.batch_progress import ProgressDisplay
-from summarize.batch_summary import BatchProgress
-from summarize.batch_workers import PRELOAD, Gate, metered, start_workers
+from summarize.batch.ledger import JsonlAppender, OutputLock, repair_tail
+from summarize.batch.metering import metered
+from summarize.batch.processes import PRELOAD
+from summarize.batch.ratelimit import Aborted, RateLimiter, TokenBucket
+from summarize.batch.summary import BatchProgress
+from summarize.batch.workers import Gate, start_workers
+from summarize.brief.extraction import IncidentDetail, Survey
+from summarize.brief.pipeline import Briefer
 from summarize.cli import main
+from summarize.cli.progress import ProgressDisplay
 from summarize.config import Settings
 from summarize.errors import BackendUnavailable, ConfigError
-from summarize.extraction import IncidentDetail, Survey
-from summarize.pipeline import Briefer
-from summarize.ratelimit import Aborted, RateLimiter, TokenBucket
+from summarize.formats.acled import COLUMNS
+from summarize.inputs import article_from_text
 from summarize.schema import Brief
 from summarize.testing import Answer, FakeOpenAIServer, FaultRates, HTTPError
-
-from .test_pipeline import TEXT, detail, survey
+from summarize.testing.canned import TEXT, detail, survey
 
 
 def _fit(data: dict[str, Any], model: type[Any]) -> dict[str, Any]:
@@ -277,7 +278,7 @@ def test_group_commit_appends_whole_lines_only_when_committed(tmp_path: Path) ->
 _COMMITTER = """
 import os, sys
 from pathlib import Path
-from summarize.batch_output import JsonlAppender
+from summarize.batch.ledger import JsonlAppender
 out = JsonlAppender(Path(sys.argv[1]))
 n = 0
 while True:

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from summarize.articles import article_from_text
 from summarize.backends import MockBackend
 from summarize.backends.base import Message
-from summarize.cache import AnswerCache, AnswerKeys, cache_key
-from summarize.extraction import IncidentDetail, Survey
-from summarize.pipeline import Briefer
-
-from .test_pipeline import TEXT, detail, survey
+from summarize.brief.cache import AnswerCache, AnswerKeys, cache_key
+from summarize.brief.extraction import IncidentDetail, Survey
+from summarize.brief.pipeline import Briefer
+from summarize.inputs import article_from_text
+from summarize.testing.canned import TEXT, detail, survey
 
 
 def test_values_are_json_text_and_directory_is_private(tmp_path: Path) -> None:

@@ -24,8 +24,7 @@ from click.testing import CliRunner, Result
 from summarize.cli import main
 from summarize.schema import Brief
 from summarize.testing import Answer, FakeOpenAIServer, Hang, HTTPError, Truncated
-
-from .test_pipeline import TEXT, detail, survey
+from summarize.testing.canned import TEXT, detail, survey
 
 SECRET = "sk-test-SECRET123"
 KIDAL = detail(

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from summarize.daily import DailyOptions, daily_from_briefs, pairwise_scores, to_markdown
+from summarize.daily import DailyOptions, daily_from_briefs, to_markdown
 from summarize.daily.linking import LinkItem, LinkOptions, compare, link_incidents
 from summarize.daily.merge import count_range
 from summarize.daily.sources import Reported, reports_of
-from summarize.geo import country_code
+from summarize.evals.scorers.linking import pairwise_scores
 from summarize.schema import (
     ArticleMeta,
     Brief,
@@ -28,6 +28,7 @@ from summarize.schema import (
     TokenUsage,
     event_type_of,
 )
+from summarize.text.geo import country_code
 
 DAY = dt.date(2024, 3, 5)
 

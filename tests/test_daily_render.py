@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from summarize.backends import MockBackend
+from summarize.brief.pipeline import Briefer
 from summarize.cli import main
 from summarize.daily import (
     DailyBrief,
@@ -20,7 +21,6 @@ from summarize.daily import (
     to_json,
     to_markdown,
 )
-from summarize.pipeline import Briefer
 from summarize.schema import TargetType
 from tests.test_daily_linking import DAY, brief, incident
 
@@ -161,7 +161,7 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_articles_are_briefed_through_the_pipeline_and_its_cache(tmp_path: Path) -> None:
-    from tests.test_pipeline import detail, survey
+    from summarize.testing.canned import detail, survey
 
     folder = tmp_path / "articles"
     folder.mkdir()
@@ -182,7 +182,7 @@ def test_articles_are_briefed_through_the_pipeline_and_its_cache(tmp_path: Path)
     for _ in range(2):
         backend.enqueue(survey(events=[stub]), detail())
     backend.enqueue({"sentences": [{"text": "Two soldiers were killed in Gao.", "incident_ids": ["I1"]}]})
-    from summarize.cache import AnswerCache
+    from summarize.brief.cache import AnswerCache
 
     with AnswerCache(tmp_path / "cache") as cache:
         briefer = Briefer(backend, cache=cache)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from summarize.backends import MockBackend
-from summarize.cache import AnswerCache
+from summarize.brief.cache import AnswerCache
+from summarize.brief.pipeline import Briefer
 from summarize.daily import DailyBrief, DailyOptions, daily_from_briefs
 from summarize.daily.summary import SummaryDraft, SummaryWriter
 from summarize.errors import BackendUnavailable
-from summarize.pipeline import Briefer
 from tests.test_daily_linking import DAY, brief, incident
 
 BRIEFS = [

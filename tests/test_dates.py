@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from summarize.dates import FUTURE_SLACK_DAYS, ResolvedDate, resolve_date
+from summarize.text.dates import FUTURE_SLACK_DAYS, ResolvedDate, resolve_date
 
 D = datetime.date
 PUB = D(2023, 12, 11)  # Monday

@@ -13,9 +13,9 @@ from summarize._resources import prompts_dir
 from summarize.cli import main
 from summarize.evals import EvalReport
 from summarize.testing import Answer, FakeOpenAIServer
+from summarize.testing.canned import TEXT, detail, survey
 
 from .test_cli import KIDAL
-from .test_pipeline import TEXT, detail, survey
 
 GOLD = {
     "id": "gao-kidal",
@@ -169,3 +169,36 @@ def test_eval_muc4_prints_our_row_beneath_the_1992_table(server: FakeOpenAIServe
     table = out[out.index("ALL TEMPLATES, 1992") :]
     assert table.index("GE ") < table.index("summarize (2 of 100 messages)")  # our row last
     assert "57.15" in table  # GE's official F
+
+
+@pytest.mark.skipif(not MUC4.is_dir(), reason="MUC-4 corpus not in ../shared")
+def test_eval_muc4_honours_only_report_baseline_min_and_judge(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    nothing = survey(events=[], headline="Nothing to report")
+    verdict = {"verdicts": [{"number": 1, "supported": True}]}
+    server.enqueue(Answer(nothing), Answer(verdict))
+    report = tmp_path / "muc4.json"
+    page = tmp_path / "muc4.md"
+    only = ("--only", "muc4-tst4-muc4-0001")  # a message with key templates
+    result = run_eval(server, "muc4", "--limit", "3", *only, "--judge", "--report", report, "--report", page)
+    assert result.exit_code == 0, result.stderr
+    assert "our briefs scored by the 1992 rules (1 of 100 messages)" in result.stdout  # --only
+    assert "| judge |" in result.stdout  # --judge
+    saved = json.loads(report.read_text())
+    assert [c["case_id"] for c in saved["cases"]] == ["muc4-tst4-muc4-0001"]
+    assert saved["cases"][0]["scores"] == {"judge": 1.0}
+    assert saved["scores"]["muc4_recall"] == 0.0 and saved["scores"]["judge"] == 1.0  # nothing found
+    assert "## MUC-4 TST4" in page.read_text()  # --report
+    # the same run again, from the cache, against its own report and a gate it cannot meet
+    result = run_eval(server, "muc4", "--limit", "3", *only, "--baseline", report, "--min", "muc4_recall=0.5")
+    assert result.exit_code == 1
+    assert "| muc4_recall | 0.0 | 0.0 |" in result.stdout  # the baseline's table has the MUC-4 figures
+    assert "FAILED: muc4_recall: 0.000 < minimum 0.50" in result.stderr
+
+
+def test_set_without_the_muc4_dataset_is_refused(server: FakeOpenAIServer, case: Path) -> None:
+    result = run_eval(server, case, "--set", "tst3")
+    assert result.exit_code == 2
+    assert "--set" in result.stderr and "only goes with the dataset 'muc4'" in result.stderr
+    assert server.requests == []

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from summarize.articles import article_from_text
 from summarize.backends import MockBackend
+from summarize.brief.pipeline import Briefer
 from summarize.errors import ConfigError, InputError
 from summarize.evals import Case, Matching, check_thresholds, compare_reports, load_cases, score_case
 from summarize.evals.assign import assign
@@ -27,12 +27,13 @@ from summarize.evals.compare import (
 from summarize.evals.gold import Item, alternatives
 from summarize.evals.muc4.importer import import_cases
 from summarize.evals.report import build_report
-from summarize.evals.run import judge_brief
-from summarize.pipeline import Briefer
+from summarize.evals.run import load_report
+from summarize.evals.scorers.judge import judge_brief
+from summarize.inputs import article_from_text
 from summarize.schema import Brief, Casualties, Weapon
+from summarize.testing.canned import TEXT, detail, survey
 
 from .test_cli import KIDAL as KIDAL_ANSWER
-from .test_pipeline import TEXT, detail, survey
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -324,6 +325,19 @@ def test_the_judge_scores_the_share_of_supported_sentences() -> None:
     assert score == pytest.approx(1 / statements)  # statement 3 got no verdict: not supported
     ((messages, _model),) = backend.calls
     assert "1. " + brief.summary in messages[-1]["content"]
+
+
+def test_a_report_of_version_1_is_read_with_its_judge_scores(tmp_path: Path) -> None:
+    """Reports written before scorers kept the judge's share per case as ``judge``: still a baseline."""
+    saved = json.loads(_report(_brief(), [KIDAL, GAO]).model_dump_json())
+    old = {**saved, "version": "summarize-eval/1"}
+    del old["scores"], old["sections"]
+    old["cases"] = [{**{k: v for k, v in c.items() if k != "scores"}, "judge": 0.5} for c in saved["cases"]]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    report = load_report(path)
+    assert report.metrics()["judge"] == 0.5
+    assert report.cases[0].scores == {"judge": 0.5}
 
 
 # -- the MUC-4 importer (reads the corpus from ../shared at run time) -------------------------------

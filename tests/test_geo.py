@@ -7,7 +7,7 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from summarize.geo import country_code, country_name
+from summarize.text.geo import country_code, country_name
 
 
 @pytest.mark.parametrize(

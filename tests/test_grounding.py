@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.grounding import MIN_FUZZY_CHARS, QuoteMatch, _fold_char, locate, normalize
+from summarize.brief.grounding import MIN_FUZZY_CHARS, QuoteMatch, _fold_char, locate, normalize
 
 SEED = Path(__file__).resolve().parents[2] / "shared/seeds/000_3dd804058064a703.txt"
 

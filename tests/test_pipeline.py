@@ -9,63 +9,14 @@ from typing import Any
 
 import pytest
 
-from summarize.articles import article_from_text
 from summarize.backends import MockBackend
-from summarize.cache import AnswerCache
-from summarize.consistency import named_weapons
+from summarize.brief.cache import AnswerCache
+from summarize.brief.checks import named_weapons
+from summarize.brief.pipeline import Briefer
 from summarize.errors import ValidationFailed
-from summarize.pipeline import Briefer
+from summarize.inputs import article_from_text
 from summarize.schema import EventType, Responsibility, SubEventType, Weapon
-
-TEXT = (
-    "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers, the army said.\n\n"
-    "In Kidal, a roadside bomb hit a UN convoy on Wednesday. Nobody was hurt.\n\n"
-    "The group JNIM said it carried out the Gao attack."
-)
-
-
-def survey(**overrides: Any) -> dict[str, Any]:
-    value: dict[str, Any] = {
-        "headline": "Attacks in northern Mali",
-        "events": [
-            {
-                "what": "checkpoint attack",
-                "place": "Gao",
-                "country": "Mali",
-                "when": "Tuesday",
-                "quote": "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers",
-            },
-            {
-                "what": "roadside bomb",
-                "place": "Kidal",
-                "country": "Mali",
-                "when": "on Wednesday",
-                "quote": "In Kidal, a roadside bomb hit a UN convoy on Wednesday.",
-            },
-        ],
-        "context": [],
-    }
-    value.update(overrides)
-    return value
-
-
-def detail(**overrides: Any) -> dict[str, Any]:
-    value: dict[str, Any] = {
-        "sub_event_type": "armed_clash",
-        "weapons": ["firearm"],
-        "targets": [{"name": "soldiers", "type": "military"}],
-        "claimed_by": [],
-        "claim_quote": None,
-        "accused": [],
-        "accusation_quote": None,
-        "fatalities": {"count": 2, "qualifier": "exact"},
-        "injured": {"count": None, "qualifier": None},
-        "casualty_quote": "killing two soldiers",
-        "outcome": "hit",
-        "admin1": None,
-    }
-    value.update(overrides)
-    return value
+from summarize.testing.canned import TEXT, detail, survey
 
 
 def test_brief_is_assembled_and_grounded() -> None:
@@ -549,3 +500,26 @@ def test_abrief_reads_and_fills_the_same_cache(tmp_path: Path) -> None:
     assert first.provenance.cache_hit is False
     assert again.provenance.cache_hit is True
     assert again.headline == first.headline
+
+
+def test_a_briefer_on_another_backend_keeps_its_class_and_state() -> None:
+    class Labelled(Briefer):
+        def __init__(self, backend: MockBackend, label: str) -> None:
+            super().__init__(backend)
+            self.label = label
+
+    other = Labelled(MockBackend(), "mine").with_backend(MockBackend("other"))
+    assert isinstance(other, Labelled) and other.label == "mine"
+    assert other.backend.model_id == "other" and other.prompts.version
+
+
+def test_a_pickled_briefer_asks_its_own_backend_for_its_identity() -> None:
+    """A worker process checks its copy's fingerprint against the batch's: the copy must not reuse
+    the identity the original had worked out."""
+    import pickle
+
+    briefer = Briefer(MockBackend("one"))
+    fingerprint, _config = briefer.fingerprint()
+    copy = pickle.loads(pickle.dumps(briefer))
+    copy.backend._model = "two"  # type: ignore[attr-defined]  # as if it resolved another model
+    assert copy.fingerprint()[0] != fingerprint

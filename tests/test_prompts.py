@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from summarize.articles import article_from_text
-from summarize.extraction import EventStub
-from summarize.prompts import _ADDRESSED_TO_MODEL, _MARKER, PromptSet, _mask_addressed
+from summarize.brief.extraction import EventStub
+from summarize.brief.prompts import _ADDRESSED_TO_MODEL, _MARKER, PromptSet, _mask_addressed
+from summarize.inputs import article_from_text
 from summarize.schema import SubEventType
 
 INJECTION = (

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from summarize._resources import schema_path
-from summarize.extraction import IncidentDetail, Survey
+from summarize.brief.extraction import IncidentDetail, Survey
 from summarize.schema import Brief, Casualties, EventType, SubEventType, event_type_of, json_schema
 
 

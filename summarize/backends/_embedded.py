@@ -27,11 +27,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..config import Settings
 from ..errors import InputError, ModelUnavailable, OutputTruncated, ValidationFailed
-from ..prompts import PromptSet
-from .base import Completion, Message, Usage
+from .base import Completion, Message, Reask, Usage
 from .weights import DEFAULT_MODEL, ensure_default_model, file_digest
 
-__all__ = ["EmbeddedBackend"]
+__all__ = ["EmbeddedBackend", "create"]
 
 log = logging.getLogger("summarize.backends.embedded")
 
@@ -45,11 +44,14 @@ def _validation_messages(exc: ValidationError) -> list[str]:
 
 
 class EmbeddedBackend:
-    """A GGUF model run in this process by llama-cpp-python."""
+    """A GGUF model run in this process by llama-cpp-python; ``reask`` words the re-asks.
 
-    def __init__(self, settings: Settings, prompts: PromptSet | None = None) -> None:
+    One llama.cpp context: calls wait for one another (its registry entry is ``serial``).
+    """
+
+    def __init__(self, settings: Settings, reask: Reask) -> None:
         self._settings = settings
-        self._prompts = prompts or PromptSet()
+        self._reask = reask
         self._lock = threading.Lock()  # llama.cpp contexts are not thread-safe
         self._llm: Any = None
 
@@ -116,35 +118,10 @@ class EmbeddedBackend:
         usage = Usage()
         errors: list[str] = []
         for attempt in range(1, self._settings.max_retries + 2):
-            started = time.monotonic()
-            if not self._settings.reuse_prefix:
-                llm.reset()  # forget the evaluated tokens: the whole prompt is evaluated again
-            try:
-                response = llm.create_chat_completion(
-                    messages=conversation,
-                    response_format={"type": "json_object", "schema": schema},
-                    temperature=self._settings.temperature,
-                    max_tokens=self._settings.max_tokens,
-                    seed=_SEED,
-                )
-            except ValueError as exc:  # llama-cpp-python: "Requested tokens exceed context window"
-                raise InputError(
-                    f"the prompt does not fit the model's context of {self._settings.n_ctx} tokens: {exc}; "
-                    "shorten the article (--max-chars) or raise --n-ctx",
-                    n_ctx=self._settings.n_ctx,
-                ) from exc
-            counted = response.get("usage") or {}
-            call = Usage(counted.get("prompt_tokens", 0), counted.get("completion_tokens", 0), 1)
-            usage += call
-            log.debug(
-                "%s attempt %d: %d prompt + %d completion tokens in %.1fs",
-                response_model.__name__,
-                attempt,
-                call.prompt_tokens,
-                call.completion_tokens,
-                time.monotonic() - started,
+            choice, call = self._generate(
+                llm, conversation, schema, f"{response_model.__name__} attempt {attempt}"
             )
-            choice = response["choices"][0]
+            usage += call
             content = choice["message"].get("content") or ""
             if choice.get("finish_reason") == "length":
                 raise OutputTruncated(
@@ -161,7 +138,7 @@ class EmbeddedBackend:
                 conversation = [
                     *conversation,
                     {"role": "assistant", "content": content},
-                    {"role": "user", "content": self._prompts.render("reask.user.j2", errors=errors)},
+                    {"role": "user", "content": self._reask(errors)},
                 ]
         raise ValidationFailed(
             f"the model's answer did not match {response_model.__name__} after "
@@ -171,3 +148,40 @@ class EmbeddedBackend:
             errors=errors,
             usage=usage,
         )
+
+    def _generate(
+        self, llm: Any, conversation: list[Message], schema: dict[str, Any], label: str
+    ) -> tuple[dict[str, Any], Usage]:
+        """One constrained completion: the first choice, and the tokens it took."""
+        started = time.monotonic()
+        if not self._settings.reuse_prefix:
+            llm.reset()  # forget the evaluated tokens: the whole prompt is evaluated again
+        try:
+            response = llm.create_chat_completion(
+                messages=conversation,
+                response_format={"type": "json_object", "schema": schema},
+                temperature=self._settings.temperature,
+                max_tokens=self._settings.max_tokens,
+                seed=_SEED,
+            )
+        except ValueError as exc:  # llama-cpp-python: "Requested tokens exceed context window"
+            raise InputError(
+                f"the prompt does not fit the model's context of {self._settings.n_ctx} tokens: {exc}; "
+                "shorten the article (--max-chars) or raise --n-ctx",
+                n_ctx=self._settings.n_ctx,
+            ) from exc
+        counted = response.get("usage") or {}
+        call = Usage(counted.get("prompt_tokens", 0), counted.get("completion_tokens", 0), 1)
+        log.debug(
+            "%s: %d prompt + %d completion tokens in %.1fs",
+            label,
+            call.prompt_tokens,
+            call.completion_tokens,
+            time.monotonic() - started,
+        )
+        return response["choices"][0], call
+
+
+def create(settings: Settings, reask: Reask) -> EmbeddedBackend:
+    """The registry's constructor (``registry.BACKENDS``)."""
+    return EmbeddedBackend(settings, reask)

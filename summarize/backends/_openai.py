@@ -22,10 +22,9 @@ Why it looks the way it does:
   daily brief), ``acomplete`` awaits on the caller's event loop, which is how
   a batch keeps dozens of calls in flight in one thread. Both build the same
   request (``_request``) and translate errors the same way.
-* Every vendor exception is translated here, by walking instructor's wrapping
-  (``InstructorRetryException``) down to the real cause, into the package's
-  ``BackendError`` tree with a message that says what to do next. The API key
-  never appears in messages, context, logs, ``identity()`` or ``repr``.
+* Every vendor exception is translated into the package's ``BackendError`` tree
+  (``_openai_errors``). The API key never appears in messages, context, logs,
+  ``identity()`` or ``repr``.
 """
 
 from __future__ import annotations
@@ -34,8 +33,7 @@ import asyncio
 import dataclasses
 import logging
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from json import JSONDecodeError
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
@@ -43,30 +41,22 @@ import openai
 from instructor import Mode
 from instructor.core import (
     Hooks,
-    IncompleteOutputException,
     InstructorError,
-    InstructorRetryException,
     from_openai,
 )
 from openai.types.chat import ChatCompletionMessageParam
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from ..config import EMBEDDED, Settings
+from ..config import Settings
 from ..errors import (
-    AuthenticationFailed,
-    BackendError,
-    BackendTimeout,
-    BackendUnavailable,
     ConfigError,
-    ModelNotFound,
-    OutputTruncated,
-    RateLimited,
-    ValidationFailed,
 )
 from ._instructor_prep import install, prepared
-from .base import Completion, Message, Usage
+from ._openai_errors import ErrorTranslator
+from .base import Completion, Message, Reask, Usage
+from .registry import EMBEDDED
 
-__all__ = ["DEFAULT_BASE_URL", "OpenAIBackend"]
+__all__ = ["DEFAULT_BASE_URL", "OpenAIBackend", "create", "warm"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -88,7 +78,6 @@ _MODES: Mapping[str, Mode] = {
 install()
 
 _MAX_LISTED_MODELS = 20
-_MAX_REPORTED_ERRORS = 5
 
 
 def _display_url(url: str) -> str:
@@ -148,36 +137,6 @@ def _log_parse_error(error: Exception, **meta: Any) -> None:
     )
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it wraps, outermost first (cycles cut)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def _validation_errors(exc: BaseException) -> list[str]:
-    """Readable lines for the validation errors behind ``exc`` (pydantic's, or a JSON error)."""
-    for cause in _causes(exc):
-        if isinstance(cause, ValidationError):
-            return [
-                f"{'.'.join(str(part) for part in err['loc']) or '<root>'}: {err['msg']}"
-                for err in cause.errors()[:_MAX_REPORTED_ERRORS]
-            ]
-        if isinstance(cause, JSONDecodeError):
-            return [f"not valid JSON: {cause}"]
-    return [str(exc)]
-
-
-def _server_message(error: openai.APIStatusError) -> str:
-    body = error.body
-    if isinstance(body, Mapping) and isinstance(body.get("message"), str):
-        return str(body["message"])
-    return error.response.reason_phrase or ""
-
-
 class OpenAIBackend:
     """Structured answers from an OpenAI-compatible chat-completions endpoint."""
 
@@ -195,6 +154,7 @@ class OpenAIBackend:
         self._model: str = settings.model or ""
         self._base_url = _display_url(settings.base_url or DEFAULT_BASE_URL)
         self._key = settings.api_key or _PLACEHOLDER_KEY
+        self._errors = ErrorTranslator(settings, self._base_url, self._key, self._model)
         self._client = openai.OpenAI(
             api_key=self._key,
             base_url=settings.base_url.strip() if settings.base_url else DEFAULT_BASE_URL,
@@ -211,6 +171,7 @@ class OpenAIBackend:
             except BaseException:
                 self._client.close()
                 raise
+            self._errors = dataclasses.replace(self._errors, model=self._model)
 
     # -- Backend protocol --------------------------------------------------------------
 
@@ -236,7 +197,7 @@ class OpenAIBackend:
         try:
             value = self._instructor.chat.completions.create(**self._request(messages, response_model, tally))
         except (openai.OpenAIError, InstructorError) as exc:
-            raise self._translate(exc, tally.usage, response_model) from exc
+            raise self._errors.translate(exc, tally.usage, response_model) from exc
         return Completion(value=_plain(value, response_model), usage=tally.usage)
 
     async def acomplete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:
@@ -246,7 +207,7 @@ class OpenAIBackend:
         try:
             value = await client.chat.completions.create(**self._request(messages, response_model, tally))
         except (openai.OpenAIError, InstructorError) as exc:
-            raise self._translate(exc, tally.usage, response_model) from exc
+            raise self._errors.translate(exc, tally.usage, response_model) from exc
         return Completion(value=_plain(value, response_model), usage=tally.usage)
 
     async def aclose(self) -> None:
@@ -284,19 +245,6 @@ class OpenAIBackend:
         )
 
     # -- internals ---------------------------------------------------------------------
-
-    def _context(self, **extra: Any) -> dict[str, Any]:
-        context: dict[str, Any] = {
-            "backend": "openai",
-            "model": self._model or None,
-            "base_url": self._base_url,
-            "status": None,
-        }
-        context.update(extra)
-        return context
-
-    def _redact(self, text: str) -> str:
-        return text.replace(self._key, "***") if self._key else text
 
     def _async_client(self) -> Any:
         """The async instructor client of the running loop, opened on its first call there.
@@ -340,115 +288,34 @@ class OpenAIBackend:
             raise ConfigError(
                 f"the endpoint at {self._base_url} does not list its models (GET /models: HTTP 404); "
                 "pass --model",
-                **self._context(status=404),
+                **self._errors.context(status=404),
             ) from exc
         except openai.OpenAIError as exc:
-            raise self._translate(exc, Usage(), None) from exc
+            raise self._errors.translate(exc, Usage(), None) from exc
         if len(served) == 1:
             log.debug("using the only model served at %s: %s", self._base_url, served[0])
             return served[0]
         if not served:
             raise ConfigError(
-                f"the endpoint at {self._base_url} lists no models; pass --model", **self._context()
+                f"the endpoint at {self._base_url} lists no models; pass --model", **self._errors.context()
             )
         shown = ", ".join(served[:_MAX_LISTED_MODELS]) + (", ..." if len(served) > _MAX_LISTED_MODELS else "")
         raise ConfigError(
             f"the endpoint at {self._base_url} serves {len(served)} models ({shown}); "
             "choose one with --model",
-            **self._context(served=served),
+            **self._errors.context(served=served),
         )
 
-    def _translate(
-        self, exc: BaseException, usage: Usage, response_model: type[BaseModel] | None
-    ) -> BackendError:
-        """The ``BackendError`` for ``exc``, with what the failed call cost in ``context["usage"]``."""
-        error = self._classify(exc, usage, response_model)
-        error.context.setdefault("usage", usage)
-        return error
 
-    def _classify(
-        self, exc: BaseException, usage: Usage, response_model: type[BaseModel] | None
-    ) -> BackendError:
-        """The ``BackendError`` for ``exc``, looking through instructor's wrappers for the real cause."""
-        for cause in _causes(exc):
-            if isinstance(cause, IncompleteOutputException):
-                return self._truncated(usage)
-            if isinstance(cause, openai.APIError):
-                return self._api_error(cause, usage)
-        if isinstance(exc, InstructorRetryException):
-            return self._validation_failed(exc, usage, response_model)
-        message = self._redact(str(exc)) or type(exc).__name__
-        return BackendError(
-            f"the endpoint at {self._base_url} gave an unusable answer: {message}",
-            **self._context(attempts=usage.attempts),
-        )
+def create(settings: Settings, reask: Reask) -> OpenAIBackend:
+    """The registry's constructor (``registry.BACKENDS``); instructor words its own re-asks."""
+    return OpenAIBackend(settings)
 
-    def _truncated(self, usage: Usage) -> OutputTruncated:
-        max_tokens = self._settings.max_tokens
-        return OutputTruncated(
-            f"the answer from {self._model} was cut off at max_tokens={max_tokens} "
-            "(finish_reason 'length'); raise --max-tokens or shorten the article",
-            **self._context(max_tokens=max_tokens, attempts=usage.attempts),
-        )
 
-    def _validation_failed(
-        self, exc: InstructorRetryException, usage: Usage, response_model: type[BaseModel] | None
-    ) -> ValidationFailed:
-        failed = exc.failed_attempts or []
-        errors = _validation_errors(failed[-1].exception if failed else exc)
-        schema = response_model.__name__ if response_model is not None else "expected"
-        attempts = usage.attempts or exc.n_attempts
-        return ValidationFailed(
-            f"the answer from {self._model} did not match the {schema} schema after {attempts} "
-            f"attempt(s) (--max-retries {self._settings.max_retries}); last errors: {'; '.join(errors)}",
-            **self._context(errors=errors, attempts=attempts),
-        )
-
-    def _api_error(self, error: openai.APIError, usage: Usage) -> BackendError:
-        url, retries = self._base_url, self._settings.http_retries
-        if isinstance(error, openai.APITimeoutError):
-            return BackendTimeout(
-                f"no answer from the endpoint at {url} within {self._settings.timeout:g} s "
-                f"(tried {retries + 1} time(s)); raise --timeout or check the server",
-                **self._context(timeout=self._settings.timeout, attempts=usage.attempts),
-            )
-        if isinstance(error, openai.APIConnectionError):
-            reason = self._redact(str(error.__cause__ or error))
-            return BackendUnavailable(
-                f"cannot reach the endpoint at {url} ({reason}); is the server running and --base-url right?",
-                **self._context(attempts=usage.attempts),
-            )
-        if not isinstance(error, openai.APIStatusError):
-            return BackendError(
-                f"the endpoint at {url} sent a malformed response: {self._redact(str(error))}",
-                **self._context(attempts=usage.attempts),
-            )
-        status = error.status_code
-        detail = self._redact(_server_message(error))
-        context = self._context(status=status, attempts=usage.attempts, server_message=detail)
-        if status in (401, 403):
-            problem = "refused the API key" if self._settings.api_key else "requires an API key"
-            return AuthenticationFailed(
-                f"the endpoint at {url} {problem} (HTTP {status}); set OPENAI_API_KEY or --api-key",
-                **context,
-            )
-        if status == 404:
-            return ModelNotFound(
-                f"the endpoint at {url} does not serve model {self._model!r} (HTTP 404: {detail}); "
-                "check --model and --base-url",
-                **context,
-            )
-        if status == 429:
-            return RateLimited(
-                f"the endpoint at {url} was still rate-limiting after {retries} retries "
-                f"(HTTP 429: {detail}); wait, lower the concurrency or raise --http-retries",
-                **context,
-            )
-        if status >= 500:
-            return BackendUnavailable(
-                f"the endpoint at {url} kept failing after {retries} retries (HTTP {status}: {detail})",
-                **context,
-            )
-        return BackendError(
-            f"the endpoint at {url} rejected the request (HTTP {status}: {detail})", **context
-        )
+def warm(response_models: Sequence[type[BaseModel]]) -> None:
+    """What a worker process would otherwise do on its first call: build (and close) a client, so
+    openai's lazily imported HTTP stack is loaded, and prepare each response model for instructor.
+    Nothing is sent: the address is never connected to."""
+    OpenAIBackend(Settings(model="warm-up", base_url="http://127.0.0.1:9/v1")).close()
+    for model in response_models:
+        prepared(model)

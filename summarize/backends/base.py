@@ -5,19 +5,28 @@ pydantic model, and gets back a validated instance plus what it cost. Each
 backend owns its own re-asking on validation errors, its transport retries and
 its error mapping, and reports an ``identity`` -- everything about it that
 changes the output -- so the cache key can include exactly that.
+
+What a caller may plan around is declared, not guessed: ``AsyncBackend`` says a
+backend can answer on an event loop, and its registry entry says whether it answers
+one call at a time (``registry.is_serial``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypedDict, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
-__all__ = ["AsyncBackend", "Backend", "Completion", "Message", "Usage"]
+__all__ = ["AsyncBackend", "Backend", "Completion", "Message", "Reask", "Usage"]
 
 T = TypeVar("T", bound=BaseModel)
+
+
+#: Words the message that asks again after an answer failed validation (given the errors); a
+#: backend that re-asks by itself uses it, so re-asks are prompt text like every other prompt.
+Reask = Callable[[Sequence[str]], str]
 
 
 class Message(TypedDict):
@@ -61,7 +70,8 @@ class Backend(Protocol):
         ...
 
     def identity(self) -> Mapping[str, Any]:
-        """Everything about this backend that changes its output (never timeouts, retries or keys)."""
+        """Everything about this backend that changes its output (never timeouts, retries or keys);
+        ``"backend"`` names its kind, the name of its registry entry."""
         ...
 
     def complete(self, messages: Sequence[Message], response_model: type[T]) -> Completion[T]:

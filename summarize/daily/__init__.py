@@ -13,25 +13,22 @@ Markdown, a self-contained HTML page, or JSON (``render``).
 """
 
 from .assemble import DailyOptions, build_daily, daily_from_briefs
-from .evaluate import PairScores, pairwise_scores
 from .linking import LinkOptions, link_incidents
 from .model import DailyBrief, DailyIncident
-from .render import FORMATS, render, to_html, to_json, to_markdown
+from .render import daily_formats, render, to_html, to_json, to_markdown
 from .render import write as write_daily
 from .summary import SummaryWriter
 
 __all__ = [
-    "FORMATS",
     "DailyBrief",
     "DailyIncident",
     "DailyOptions",
     "LinkOptions",
-    "PairScores",
     "SummaryWriter",
     "build_daily",
+    "daily_formats",
     "daily_from_briefs",
     "link_incidents",
-    "pairwise_scores",
     "render",
     "to_html",
     "to_json",

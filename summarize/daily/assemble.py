@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..articles import Article
+from ..brief.pipeline import Briefer
 from ..config import Settings
 from ..errors import ModelUnavailable
-from ..pipeline import Briefer
+from ..inputs.articles import Article
 from ..schema import Brief
 from .linking import LinkOptions, link_incidents
 from .merge import group_day, merge_reports
@@ -108,6 +108,28 @@ def _latest_day(reports: Sequence[Reported]) -> dt.date | None:
     return max((r.day for r in reports), default=None)
 
 
+def _dating_notes(entries: Sequence[DailyIncident], undated: int) -> list[str]:
+    """What the reader should know about how the entries were dated."""
+    notes: list[str] = []
+    by_publication = sum(e.date_basis == "publication" for e in entries)
+    if by_publication:
+        notes.append(
+            f"{_entries(by_publication)} no date in any source and {'is' if by_publication == 1 else 'are'} "
+            "filed under the articles' publication date"
+        )
+    mixed = sum(
+        any(s.date_basis == "publication" for s in e.sources) and e.date_basis == "reported" for e in entries
+    )
+    if mixed:
+        notes.append(
+            f"{_entries(mixed)} reports without a date of their own (filed by publication date) joined "
+            "to reports that date the incident"
+        )
+    if undated:
+        notes.append(f"{undated} incident(s) with neither an incident nor a publication date were left out")
+    return notes
+
+
 def daily_from_briefs(
     briefs: Sequence[Brief],
     options: DailyOptions,
@@ -142,22 +164,7 @@ def daily_from_briefs(
         keys_today.update(r.incident.id for r in group)
     entries = _ordered(entries)
     totals = _totals(entries)
-    by_publication = sum(e.date_basis == "publication" for e in entries)
-    if by_publication:
-        notes.append(
-            f"{_entries(by_publication)} no date in any source and {'is' if by_publication == 1 else 'are'} "
-            "filed under the articles' publication date"
-        )
-    mixed = sum(
-        any(s.date_basis == "publication" for s in e.sources) and e.date_basis == "reported" for e in entries
-    )
-    if mixed:
-        notes.append(
-            f"{_entries(mixed)} reports without a date of their own (filed by publication date) joined "
-            "to reports that date the incident"
-        )
-    if undated:
-        notes.append(f"{undated} incident(s) with neither an incident nor a publication date were left out")
+    notes += _dating_notes(entries, undated)
     previous_date = None
     if options.previous is not None:
         previous = load_previous(options.previous)

@@ -44,16 +44,16 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..folding import fold
-from ..geo import country_code
 from ..schema import EventType, SubEventType
+from ..text.folding import fold
+from ..text.geo import country_code
 from .model import DailyIncident, LinkExplanation, NearMiss
 from .sources import Reported
 
 __all__ = ["LinkItem", "LinkOptions", "Linking", "Verdict", "compare", "link", "link_incidents"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LinkOptions:
     """How eagerly reports are linked (see the module docstring for the scores)."""
 

@@ -32,8 +32,8 @@ from .model import (
     LinkExplanation,
     SourceReport,
 )
-from .render import entry_title
 from .sources import Reported
+from .wording import entry_title
 
 __all__ = ["TARGET_RANK", "count_range", "group_day", "merge_reports"]
 
@@ -116,27 +116,23 @@ def _evidence(evidence: Sequence[Evidence]) -> list[Evidence]:
     return ranked[:_MAX_EVIDENCE]
 
 
+#: What a source's account keeps of its article and of its incident, under the same names.
+_ARTICLE_FIELDS = {"title", "url", "source", "published_at"}
+_INCIDENT_FIELDS = {"date", "date_text", "fatalities", "injured", "perpetrators", "responsibility"}
+_INCIDENT_FIELDS |= {"claimed_by", "summary"}
+
+
 def _source(r: Reported) -> SourceReport:
     inc = r.incident
     return SourceReport(
         article_id=r.article.id,
         incident_id=inc.id,
         label=r.label,
-        title=r.article.title,
-        url=r.article.url,
-        source=r.article.source,
-        published_at=r.article.published_at,
-        date=inc.date,
-        date_text=inc.date_text,
         date_basis=r.basis,
         place=inc.location.place,
-        fatalities=inc.fatalities,
-        injured=inc.injured,
-        perpetrators=inc.perpetrators,
-        responsibility=inc.responsibility,
-        claimed_by=inc.claimed_by,
-        summary=inc.summary,
         evidence=_evidence(inc.evidence),
+        **r.article.model_dump(include=_ARTICLE_FIELDS),
+        **inc.model_dump(include=_INCIDENT_FIELDS),
     )
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..articles import Article
-from ..batch_inputs import Unreadable, iter_articles, resolve_inputs
 from ..errors import InputError, ModelUnavailable, SummarizeError
+from ..inputs.articles import Article
+from ..inputs.discover import MAX_INPUT_BYTES, Unreadable, iter_articles, resolve_inputs
 from ..schema import SCHEMA_VERSION, ArticleMeta, Brief, Incident
 from .model import DateBasis
 
@@ -32,8 +32,6 @@ __all__ = ["BriefSource", "Loaded", "Reported", "load_briefs", "reports_of"]
 
 log = logging.getLogger(__name__)
 
-#: Larger article files are refused, as in a batch.
-MAX_ARTICLE_BYTES = 2_000_000
 
 #: Something that briefs one article (``Briefer.brief``), made only when an article needs it.
 BriefSource = Callable[[], Callable[[Article], Brief]]
@@ -80,7 +78,7 @@ def _first_json(path: Path) -> Any:
                     if line.strip():
                         return json.loads(line)
                 return None
-            return json.loads(stream.read(2_000_000))
+            return json.loads(stream.read(MAX_INPUT_BYTES))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
 
@@ -129,7 +127,7 @@ def load_briefs(
     if article_inputs:
         briefed, first_error = 0, None
         brief_one: Callable[[Article], Brief] | None = None
-        for item in iter_articles(article_inputs, max_bytes=MAX_ARTICLE_BYTES):
+        for item in iter_articles(article_inputs, max_bytes=MAX_INPUT_BYTES):
             if isinstance(item, Unreadable):
                 loaded.failures.append(f"{item.source}: {item.error}")
                 continue

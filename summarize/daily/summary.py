@@ -19,11 +19,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..backends.base import Message
+from ..brief.pipeline import Briefer
+from ..brief.prompts import PromptSet
 from ..errors import BackendError, ModelUnavailable
-from ..pipeline import Briefer
-from ..prompts import PromptSet
+from ..text.sentences import complete
 from .model import DailyIncident, DayTotals, ExecutiveSummary, SummarySentence
-from .render import BLAME_WORDS, count_text, macros, where_text
+from .wording import BLAME_WORDS, count_text, macros, where_text
 
 __all__ = ["SummaryDraft", "SummaryWriter", "fallback_summary"]
 
@@ -56,7 +57,6 @@ class SummaryDraft(_Lean):
 
 
 _NUMBER = re.compile(r"\d[\d,]*")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s|$)")
 _CITATION = re.compile(r"\s*[\[(]\s*(?:incidents?\s*)?I\d+(?:\s*(?:,|and|&)\s*I\d+)*\s*[\])]", re.IGNORECASE)
 _ID = re.compile(r"^\W*I?\s*(\d{1,3})\W*$", re.IGNORECASE)
 
@@ -152,13 +152,13 @@ class SummaryWriter:
         if not entries or self.briefer is None:
             return fallback_summary(entries, totals, day)
         try:
-            draft, hit = self.briefer.ask(self.messages(entries, totals, day), SummaryDraft)
+            answer = self.briefer.client.ask(self.messages(entries, totals, day), SummaryDraft)
         except (BackendError, ModelUnavailable) as exc:
             notes.append(f"the model could not write the summary ({exc}); it was written without one")
             return fallback_summary(entries, totals, day)
-        summary = check_draft(draft, entries, totals)
+        summary = check_draft(answer.value, entries, totals)
         summary.model = self.briefer.backend.model_id
-        summary.cache_hit = hit
+        summary.cache_hit = answer.cached
         if summary.dropped:
             notes.append(
                 f"{len(summary.dropped)} summary sentence(s) from the model were dropped: "
@@ -170,13 +170,6 @@ class SummaryWriter:
             notes.append("no sentence of the model's summary could be kept; it was written without the model")
             return fallback
         return summary
-
-
-def _complete(text: str) -> str:
-    """The text up to its last complete sentence: an answer cut off by the length limit loses its
-    unfinished tail ("The third incident, a i")."""
-    ends = list(_SENTENCE_END.finditer(text))
-    return text[: ends[-1].end()].strip() if ends else ""
 
 
 def _repair_id(raw: str) -> str | None:
@@ -192,7 +185,7 @@ def check_draft(draft: SummaryDraft, entries: Sequence[DailyIncident], totals: D
     dropped: list[str] = []
     seen: set[str] = set()
     for sentence in draft.sentences:
-        text = _complete(" ".join(_CITATION.sub("", sentence.text).split()))
+        text = complete(" ".join(_CITATION.sub("", sentence.text).split()))
         if not text:
             dropped.append(f"{sentence.text!r} is not a complete sentence")
             continue

@@ -6,8 +6,9 @@ Library code, so a test suite or a notebook can score briefs without the CLI:
     >>> outcome = evaluate(["evals/cases"], Settings.resolve(), minimums={"overall": 0.6})  # doctest: +SKIP
     >>> outcome.run.report.metrics()["detection_f1"], outcome.passed  # doctest: +SKIP
 
-``gold`` defines the case format, ``compare`` the comparators, ``score`` the alignment
-and per-field scoring of one case, ``report`` the aggregation and gates, ``run`` the loop.
+``gold`` defines the case format, ``compare`` the comparators, ``scorers`` what scores a
+run (``scorers.fields``: the alignment and per-field scoring of one case; ``judge``;
+``muc4``: the 1992 rules), ``report`` the aggregation and gates, ``run`` the loop.
 """
 
 from .compare import Matching
@@ -15,7 +16,10 @@ from .datasets import load_dataset, load_datasets
 from .gold import AnyOf, Case, GoldBrief, GoldIncident, Item, load_cases
 from .report import EvalReport, check_thresholds, compare_reports
 from .run import EvalRun, Outcome, evaluate, load_report, run_eval
-from .score import CaseResult, incident_similarity, score_case
+from .scorers.base import Sample, Scorer, Scores
+from .scorers.fields import CaseResult, incident_similarity, score_case
+from .scorers.judge import JudgeScorer
+from .scorers.muc4 import Muc4Scorer
 
 __all__ = [
     "AnyOf",
@@ -26,8 +30,13 @@ __all__ = [
     "GoldBrief",
     "GoldIncident",
     "Item",
+    "JudgeScorer",
     "Matching",
+    "Muc4Scorer",
     "Outcome",
+    "Sample",
+    "Scorer",
+    "Scores",
     "check_thresholds",
     "compare_reports",
     "evaluate",

@@ -18,9 +18,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..folding import fold
-from ..geo import country_code
 from ..schema import Casualties, DatePrecision
+from ..text.folding import fold
+from ..text.geo import country_code
 from .assign import assign
 from .gold import Item, NameItem
 

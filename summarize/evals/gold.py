@@ -25,8 +25,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..articles import Article, article_from_text, load_article
 from ..errors import InputError
+from ..inputs import Article, article_from_text, load_article
 from ..schema import DatePrecision, EventType, Outcome, Responsibility, SubEventType, Weapon
 
 __all__ = [

@@ -13,14 +13,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..formats.registry import Format, Formats
 from ..schema import Brief
+from ..templating import environment
 from .report import EvalReport
 from .run import Outcome
 
-__all__ = ["Segment", "highlight", "to_html", "to_json", "to_markdown"]
+__all__ = ["EVAL_FORMATS", "Segment", "highlight", "to_html", "to_json", "to_markdown"]
 
 
 @dataclass(frozen=True)
@@ -49,16 +50,13 @@ def highlight(text: str, brief: Brief | None) -> list[Segment]:
 
 @cache
 def _env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(["html.j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
+    return environment(
+        Path(__file__).resolve().parent / "templates",
+        filters={
+            "pct": lambda v: "n/a" if v is None else f"{100 * v:.1f}",
+            "signed": lambda v: "n/a" if v is None else f"{100 * v:+.1f}",
+        },
     )
-    env.filters["pct"] = lambda v: "n/a" if v is None else f"{100 * v:.1f}"
-    env.filters["signed"] = lambda v: "n/a" if v is None else f"{100 * v:+.1f}"
-    return env
 
 
 def _view(outcome: Outcome) -> dict[str, Any]:
@@ -98,3 +96,13 @@ def to_html(outcome: Outcome) -> str:
 def to_json(report: EvalReport) -> str:
     """The report as JSON: the input of a later ``--baseline``."""
     return report.model_dump_json(indent=2) + "\n"
+
+
+EVAL_FORMATS: Formats[Outcome] = Formats(
+    "eval report",
+    [
+        Format("md", (".md", ".markdown"), to_markdown, "the tables and a per-case diff"),
+        Format("html", (".html", ".htm"), to_html, "a page with each article's evidence highlighted"),
+        Format("json", (".json",), lambda outcome: to_json(outcome.run.report), "the input of --baseline"),
+    ],
+)

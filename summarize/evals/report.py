@@ -8,24 +8,30 @@ Every figure a gate can test has a name in ``EvalReport.metrics()``:
   (for list fields, the mean per-pair set-F1, so "nobody claimed it" answered right counts);
 * ``negatives``: share of no-incident articles briefed with no incident;
 * ``schema_validity``: share of cases that produced a valid brief; ``evidence_verified``: share
-  of evidence quotes found in their article; ``judge``: the optional judge's mean, when run;
-* ``overall``: the mean of detection F1, every scored field and ``negatives`` (when present).
+  of evidence quotes found in their article;
+* ``overall``: the mean of detection F1, every scored field and ``negatives`` (when present);
+* and what the run's other scorers report (``scores``: ``judge``, ``muc4_f``, ...), each of
+  which may also add a section for people (``sections``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import ConfigError
-from .score import FIELDS, CaseResult, FieldKind
+from .scorers.base import Scores, Section
+from .scorers.fields import FIELDS, CaseResult, FieldKind
 
 __all__ = [
     "METRICS",
     "REPORT_VERSION",
+    "REPORT_VERSION_1",
     "Delta",
     "Detection",
     "EvalReport",
@@ -36,7 +42,9 @@ __all__ = [
     "compare_reports",
 ]
 
-REPORT_VERSION = "summarize-eval/1"
+REPORT_VERSION = "summarize-eval/2"
+#: Version 1 kept the judge's per-case share as ``cases[].judge`` (``load_report`` reads it still).
+REPORT_VERSION_1 = "summarize-eval/1"
 
 
 class _Model(BaseModel):
@@ -81,6 +89,9 @@ class EvalReport(_Model):
     detection: Detection
     fields: list[FieldStat]
     cases: list[CaseResult]
+    #: the run-level figures of the run's other scorers (``judge``, ``muc4_f``, ...)
+    scores: dict[str, float] = {}
+    sections: list[Section] = []
 
     @property
     def negatives(self) -> tuple[int, int]:
@@ -110,10 +121,13 @@ class EvalReport(_Model):
         )
         quotes = sum(c.quotes for c in self.cases)
         out["evidence_verified"] = sum(c.verified for c in self.cases) / quotes if quotes else 1.0
-        judged = [c.judge for c in self.cases if c.judge is not None]
-        if judged:
-            out["judge"] = sum(judged) / len(judged)
+        out.update(self.scores)
         return out
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> EvalReport:
+        """A report read back (``--baseline``); one of version 1 is read as version 2."""
+        return cls.model_validate(_upgraded(json.loads(raw)))
 
     def totals(self) -> dict[str, int]:
         return {
@@ -124,6 +138,19 @@ class EvalReport(_Model):
         }
 
 
+def _upgraded(data: Any) -> Any:
+    """A version-1 report as version 2: the judge's per-case shares under ``scores``, its mean too."""
+    if not isinstance(data, dict) or data.get("version") != REPORT_VERSION_1:
+        return data
+    cases = [dict(c) for c in data.get("cases", []) if isinstance(c, dict)]
+    judged = [c["judge"] for c in cases if isinstance(c.get("judge"), int | float)]
+    for case in cases:
+        judge = case.pop("judge", None)
+        case["scores"] = {} if judge is None else {"judge": judge}
+    scores = {"judge": sum(judged) / len(judged)} if judged else {}
+    return {**data, "version": REPORT_VERSION, "cases": cases, "scores": scores}
+
+
 def build_report(
     results: Sequence[CaseResult],
     *,
@@ -131,6 +158,7 @@ def build_report(
     prompt_version: str,
     datasets: Sequence[str],
     wall_s: float,
+    scores: Sequence[Scores] = (),
 ) -> EvalReport:
     """Aggregate case results into per-field statistics and detection P/R/F1."""
     by_field: dict[str, list[float]] = defaultdict(list)
@@ -168,6 +196,8 @@ def build_report(
         ),
         fields=stats,
         cases=list(results),
+        scores={name: value for found in scores for name, value in found.metrics.items()},
+        sections=[found.section for found in scores if found.section is not None],
     )
 
 
@@ -202,23 +232,26 @@ METRICS = frozenset(
         "overall",
         "schema_validity",
         "evidence_verified",
-        "judge",
         *(f.name for f in FIELDS),
     }
 )
-"""Every name ``EvalReport.metrics()`` can give, so a gate can be checked before a long run."""
+"""Every name the report's own scoring gives (other scorers add theirs), so a gate can be checked
+before a long run."""
 
 
-def check_metric_names(names: Iterable[str]) -> None:
-    """Raise ``ConfigError`` for a gate on a metric that does not exist."""
+def check_metric_names(names: Iterable[str], extra: Iterable[str] = ()) -> None:
+    """Raise ``ConfigError`` for a gate on a metric that is neither the report's nor in ``extra``."""
+    known = METRICS | set(extra)
     for name in names:
-        if name not in METRICS:
-            raise ConfigError(f"unknown metric {name!r}; known: {', '.join(sorted(METRICS))}", metric=name)
+        if name not in known:
+            raise ConfigError(f"unknown metric {name!r}; known: {', '.join(sorted(known))}", metric=name)
 
 
-def check_thresholds(report: EvalReport, minimums: Mapping[str, float]) -> list[str]:
+def check_thresholds(
+    report: EvalReport, minimums: Mapping[str, float], extra: Iterable[str] = ()
+) -> list[str]:
     """One line per unmet minimum (``overall`` is the ``--min-score`` gate); unknown names are errors."""
-    check_metric_names(minimums)
+    check_metric_names(minimums, extra)
     metrics = report.metrics()
     failures = []
     for name, minimum in minimums.items():

@@ -13,48 +13,23 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from ..articles import Article
+from ..brief.pipeline import Briefer
 from ..config import Settings
 from ..errors import InputError, SummarizeError
-from ..pipeline import Briefer
 from ..schema import Brief
 from .compare import Matching
 from .datasets import load_datasets
 from .gold import Case
 from .report import Delta, EvalReport, build_report, check_metric_names, check_thresholds, compare_reports
-from .score import score_case
+from .scorers.base import Sample, Scorer
+from .scorers.fields import CaseResult, score_case
+from .scorers.judge import JudgeScorer
 
-__all__ = ["EvalRun", "JudgeVerdict", "Outcome", "evaluate", "judge_brief", "load_report", "run_eval"]
+__all__ = ["EvalRun", "Outcome", "evaluate", "load_report", "run_eval"]
 
 log = logging.getLogger(__name__)
-
-
-class StatementVerdict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    number: int = Field(description="The statement's number.", ge=1, le=50)
-    supported: bool = Field(description="True when the article states it.")
-
-
-class JudgeVerdict(BaseModel):
-    """The judge's answer: one verdict per numbered statement."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    verdicts: list[StatementVerdict] = Field(description="One verdict per statement.", max_length=50)
-
-
-def judge_brief(briefer: Briefer, article: Article, brief: Brief) -> float | None:
-    """Share of the brief's summary sentences the judge finds supported (a missing verdict is not)."""
-    statements = [brief.summary, *(incident.summary for incident in brief.incidents)]
-    statements = [s for s in statements if s.strip()]
-    if not statements:
-        return None
-    verdict, _cached = briefer.ask(briefer.prompts.judge_messages(article, statements), JudgeVerdict)
-    supported = {v.number for v in verdict.verdicts if v.supported and v.number <= len(statements)}
-    return len(supported) / len(statements)
 
 
 @dataclass
@@ -70,49 +45,62 @@ class EvalRun:
 Progress = Callable[[int, int, str], None]
 
 
+def _samples(
+    cases: Sequence[Case], briefer: Briefer, matching: Matching | None, progress: Progress | None
+) -> tuple[list[Sample], list[CaseResult]]:
+    """Brief every case once (``progress(done, total, id)``) and compare it with its gold."""
+    samples: list[Sample] = []
+    results: list[CaseResult] = []
+    for done, case in enumerate(cases):
+        if progress:
+            progress(done, len(cases), case.id)
+        article = None
+        try:
+            article = case.load_article()
+            brief = briefer.brief(article)
+        except SummarizeError as exc:
+            log.warning("case %s: %s", case.id, exc)
+            samples.append(Sample(case, article, None))
+            results.append(score_case(case, None, error=f"{type(exc).__name__}: {exc}", matching=matching))
+            continue
+        samples.append(Sample(case, article, brief))
+        results.append(score_case(case, brief, matching=matching))
+    if progress:
+        progress(len(cases), len(cases), "")
+    return samples, results
+
+
 def run_eval(
     cases: Sequence[Case],
     briefer: Briefer,
     *,
     datasets: Sequence[str] = (),
     matching: Matching | None = None,
-    judge: bool = False,
+    scorers: Sequence[Scorer] = (),
     progress: Progress | None = None,
 ) -> EvalRun:
-    """Brief every case's article, score it against gold, and aggregate; ``progress(done, total, id)``."""
+    """Brief every case's article, score it against gold and by each of ``scorers``, and aggregate."""
     started = time.monotonic()
-    results = []
-    briefs: dict[str, Brief] = {}
-    texts: dict[str, str] = {}
-    for done, case in enumerate(cases):
-        if progress:
-            progress(done, len(cases), case.id)
-        try:
-            article = case.load_article()
-            texts[case.id] = article.text
-            brief = briefer.brief(article)
-        except SummarizeError as exc:
-            log.warning("case %s: %s", case.id, exc)
-            results.append(score_case(case, None, error=f"{type(exc).__name__}: {exc}", matching=matching))
-            continue
-        briefs[case.id] = brief
-        result = score_case(case, brief, matching=matching)
-        if judge:
-            try:
-                result.judge = judge_brief(briefer, article, brief)
-            except SummarizeError as exc:
-                log.warning("case %s: judge failed: %s", case.id, exc)
-        results.append(result)
-    if progress:
-        progress(len(cases), len(cases), "")
+    samples, results = _samples(cases, briefer, matching, progress)
+    scored = [scorer.score(samples) for scorer in scorers]
+    for scorer, found in zip(scorers, scored, strict=True):
+        for result in results:
+            if result.case_id in found.cases:
+                result.scores[scorer.name] = found.cases[result.case_id]
     report = build_report(
         results,
         model=briefer.backend.model_id,
         prompt_version=briefer.prompts.version,
         datasets=datasets,
         wall_s=time.monotonic() - started,
+        scores=scored,
     )
-    return EvalRun(report=report, cases=list(cases), briefs=briefs, texts=texts)
+    return EvalRun(
+        report=report,
+        cases=list(cases),
+        briefs={s.case.id: s.brief for s in samples if s.brief is not None},
+        texts={s.case.id: s.article.text for s in samples if s.article is not None},
+    )
 
 
 @dataclass
@@ -131,17 +119,23 @@ class Outcome:
 def load_report(path: Path) -> EvalReport:
     """A previous run's JSON report (``--report out.json``), for ``--baseline``."""
     try:
-        return EvalReport.model_validate_json(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(
             f"cannot read baseline {path}: {exc.strerror}", path=str(path), reason="unreadable"
         ) from exc
+    problem = "not JSON"
+    try:
+        return EvalReport.from_json(raw)
     except ValidationError as exc:
-        raise InputError(
-            f"{path} is not an eval report (write one with --report out.json): {exc.error_count()} errors",
-            path=str(path),
-            reason="bad-baseline",
-        ) from exc
+        problem = f"{exc.error_count()} errors"
+    except ValueError:  # not JSON at all
+        pass
+    raise InputError(
+        f"{path} is not an eval report (write one with --report out.json): {problem}",
+        path=str(path),
+        reason="bad-baseline",
+    )
 
 
 def evaluate(
@@ -154,13 +148,17 @@ def evaluate(
     tolerance: float = 0.02,
     minimums: Mapping[str, float] | None = None,
     judge: bool = False,
+    scorers: Sequence[Scorer] = (),
     progress: Progress | None = None,
 ) -> Outcome:
     """Run datasets through the pipeline, score them, and apply the baseline and the minimums.
 
-    ``only`` keeps the cases with those ids (after ``limit``), in dataset order.
+    ``only`` keeps the cases with those ids (after ``limit``), in dataset order. Besides the
+    per-field comparison with gold, the run is scored by each of ``scorers``, and by the
+    judge (``JudgeScorer``, with the run's model) when ``judge`` is set.
     """
-    check_metric_names(minimums or {})
+    known = {*JudgeScorer.metrics, *(name for scorer in scorers for name in scorer.metrics)}
+    check_metric_names(minimums or {}, known)
     cases = load_datasets(specs, limit=limit)
     if only:
         unknown = sorted(set(only) - {case.id for case in cases})
@@ -170,12 +168,10 @@ def evaluate(
             )
         cases = [case for case in cases if case.id in set(only)]
     previous = load_report(baseline) if baseline is not None else None
-    briefer = Briefer.from_settings(settings)
-    try:
-        run = run_eval(cases, briefer, datasets=specs, judge=judge, progress=progress)
-    finally:
-        briefer.close()
-    failures = check_thresholds(run.report, minimums or {})
+    with Briefer.from_settings(settings) as briefer:
+        everything = [*scorers, *([JudgeScorer(briefer, progress)] if judge else [])]
+        run = run_eval(cases, briefer, datasets=specs, scorers=everything, progress=progress)
+    failures = check_thresholds(run.report, minimums or {}, known)
     deltas = None
     if previous is not None:
         deltas = compare_reports(run.report, previous, tolerance=tolerance)

@@ -34,14 +34,22 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ...errors import InputError
-from ...geo import country_code
 from ...schema import EventType, SubEventType, Weapon
+from ...text.geo import country_code
 from ..gold import AnyOf, Case, CaseArticle, GoldBrief, GoldIncident, GoldLocation, Item
 from .corpus import data_root, eval_set
 from .parse import Filler, Message, Slot, State, Template, read_templates
 from .texts import MessageText, read_texts
 
-__all__ = ["PARTS", "import_cases", "import_message", "key_day", "location_parts", "part_files"]
+__all__ = [
+    "PARTS",
+    "import_cases",
+    "import_message",
+    "key_day",
+    "location_parts",
+    "message_id",
+    "part_files",
+]
 
 PARTS = ("dev", "tst3", "tst4")
 
@@ -287,12 +295,25 @@ def _incident(template: Template) -> GoldIncident:
     return GoldIncident.model_validate(fields)
 
 
+_CASE_PREFIX = "muc4-"
+_IMPORTED = "imported from the official MUC-4 answer key"
+
+
+def message_id(case: Case) -> str | None:
+    """The MUC-4 message a case is about (``TST4-MUC4-0001``): one it names, or one it was imported from."""
+    if case.article.muc4 is not None:
+        return case.article.muc4
+    if case.id.startswith(_CASE_PREFIX) and case.labelled_by.startswith(_IMPORTED):
+        return case.id.removeprefix(_CASE_PREFIX).upper()
+    return None
+
+
 def import_message(message: Message, text: MessageText, part: str) -> Case:
     """One MUC-4 message and its key as a gold case."""
     relevant = not message.irrelevant
     return Case(
-        id=f"muc4-{message.id.lower()}",
-        labelled_by=f"imported from the official MUC-4 answer key ({part}) by summarize.evals.muc4.importer",
+        id=f"{_CASE_PREFIX}{message.id.lower()}",
+        labelled_by=f"{_IMPORTED} ({part}) by summarize.evals.muc4.importer",
         notes=None if relevant else "MUC 'irrelevant' message: not coded here (it may still report combat)",
         article=CaseArticle(text=text.text, published_at=text.date),
         expected=GoldBrief(

@@ -68,20 +68,17 @@ class FillerPair:
     judgement: Judgement | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlotScore:
-    """The tally of one slot of one template pair, with the fillers as they were paired."""
+    """The tally of one slot of one template pair, with the fillers as they were paired
+    (each key filler with the response filler that earned it the most credit)."""
 
     spec: SlotSpec
     tally: Tally
     pairs: tuple[FillerPair, ...] = ()
 
-    @property
-    def credit(self) -> float:
-        return self.tally.credit
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TemplateScore:
     """One key template, one response template, or a mapped pair of them."""
 
@@ -224,9 +221,9 @@ def _score_pair(
 
 def _may_map(pair: TemplateScore) -> bool:
     """The content-based mapping conditions of guidelines 3.2.1."""
-    if pair.slot(_INCIDENT_TYPE).credit == 0:
+    if pair.slot(_INCIDENT_TYPE).tally.credit == 0:
         return False
-    return any(pair.slot(number).credit > 0 for number in _MAPPING_SLOTS)
+    return any(pair.slot(number).tally.credit > 0 for number in _MAPPING_SLOTS)
 
 
 def _best_first(weights: Sequence[Sequence[float | None]]) -> list[tuple[int, int]]:
