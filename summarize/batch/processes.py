@@ -72,12 +72,9 @@ class WorkerSpec:
     """What a worker process needs to brief like the batch process (plain, picklable data)."""
 
     index: int
-    #: the batch's briefer, pickled
-    briefer: bytes
-    fingerprint: str
     threads: int
-    rpm: float | None
-    tpm: float | None
+    #: the batch's spread: its pickled briefer, fingerprint and each process's rate limits
+    share: Share
     log_levels: dict[str, int]
 
 
@@ -120,14 +117,14 @@ def serve(spec: WorkerSpec, tasks: Queue, results: Queue, lifeline: _Lifeline) -
     _log_to(results, spec.log_levels)
     abandon = threading.Event()
     try:
-        own: Briefer = pickle.loads(spec.briefer)
+        own: Briefer = pickle.loads(spec.share.portable)
     except Exception as exc:
         results.put(Failed(spec.index, f"{type(exc).__name__}: {exc}"))
         return
     try:
-        if own.fingerprint()[0] != spec.fingerprint:
+        if own.fingerprint()[0] != spec.share.fingerprint:
             raise ConfigError("a worker process resolved another configuration than the batch")
-        briefer, backend = metered(own, RateLimiter.per_minute(spec.rpm, spec.tpm), abandon)
+        briefer, backend = metered(own, RateLimiter.per_minute(spec.share.rpm, spec.share.tpm), abandon)
         counted = _Counted(results)
         gate = Gate(spec.threads)
         threads = start_workers(tasks, counted, briefer, backend, abandon, gate, f"w{spec.index}")
@@ -236,11 +233,8 @@ class WorkerPool:
             name: logging.getLogger(name or None).getEffectiveLevel()
             for name in ("", "summarize", "instructor")
         }
-        share = self.share
-        for index in range(1, share.processes):
-            spec = WorkerSpec(
-                index, share.portable, share.fingerprint, threads[index], share.rpm, share.tpm, levels
-            )
+        for index in range(1, self.share.processes):
+            spec = WorkerSpec(index, threads[index], self.share, levels)
             # A queue each way per process: a process that dies mid-write can then only break its own.
             tasks, results = context.Queue(), context.Queue()
             tasks.cancel_join_thread()  # never let exit wait on a pipe that a dead worker left full
