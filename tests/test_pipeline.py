@@ -424,17 +424,21 @@ def test_negated_words_do_not_support_an_outcome() -> None:
     assert incident.outcome.value == "unknown"
 
 
-def test_context_has_no_repeats_and_no_copy_of_the_summary() -> None:
+def test_an_overview_of_several_countries_is_context_once_and_not_the_summary() -> None:
     stat = "In total, 40 attacks hit Mali and Niger since January."
     text = TEXT + "\n\n" + stat
-    overview = {"what": "attacks", "place": None, "country": "Mali and Niger", "when": None, "quote": stat}
-    context = [
-        stat[len("In total, ") :],
-        "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers",
-    ]
-    backend = MockBackend().enqueue(survey(events=[overview], context=context))
+    overview = {
+        "what": "attacks",
+        "place": None,
+        "country": "Mali and Niger",
+        "when": None,
+        "quote": "In total, 40",
+    }
+    lead_overview = {**overview, "quote": "Gunmen stormed a checkpoint in Gao", "country": "Mali, Niger"}
+    backend = MockBackend().enqueue(survey(events=[overview, dict(overview), lead_overview]))
     brief = Briefer(backend).brief(article_from_text(text))
-    assert brief.context == [stat]
+    assert brief.context == [stat]  # the whole sentence, once; the lead sentence is the summary already
+    assert brief.incidents == []
 
 
 def test_a_shooting_called_a_drone_strike_becomes_an_attack_on_civilians() -> None:
@@ -523,3 +527,41 @@ def test_a_pickled_briefer_asks_its_own_backend_for_its_identity() -> None:
     copy = pickle.loads(pickle.dumps(briefer))
     copy.backend._model = "two"  # type: ignore[attr-defined]  # as if it resolved another model
     assert copy.fingerprint()[0] != fingerprint
+
+
+def test_an_attack_recalled_from_years_before_is_not_an_incident_of_the_article() -> None:
+    text = (
+        "A court in Kampala on Friday sentenced five men to life in prison.\n\n"
+        "The men were convicted over the July 2010 bombings that killed 76 people watching the World Cup final."
+    )
+    recalled = {
+        "what": "World Cup bombings",
+        "place": "Kampala",
+        "country": "Uganda",
+        "when": "July 2010",
+        "quote": "The men were convicted over the July 2010 bombings",
+    }
+    backend = MockBackend().enqueue(survey(events=[recalled]))
+    brief = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2016, 5, 27)))
+    assert brief.incidents == []
+    assert brief.is_incident_report is False
+    assert len(backend.calls) == 1  # no detail was asked for it
+
+
+def test_the_same_event_told_this_week_is_an_incident() -> None:
+    # the counterpart: the rule is about the date, not the words
+    text = "Bombs killed 76 people watching the World Cup final in Kampala on Sunday, police said."
+    event = {
+        "what": "bombings",
+        "place": "Kampala",
+        "country": "Uganda",
+        "when": "Sunday",
+        "quote": "Bombs killed 76",
+    }
+    backend = MockBackend().enqueue(
+        survey(events=[event]), detail(sub_event_type="remote_explosive_landmine_ied", weapons=[])
+    )
+    brief = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2010, 7, 13)))
+    (incident,) = brief.incidents
+    assert incident.date == dt.date(2010, 7, 11)
+    assert incident.evidence[0].quote == text  # the opening words grew to the whole sentence

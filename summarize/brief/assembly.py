@@ -1,7 +1,8 @@
 """From the model's answers to checked incidents: everything the model is not trusted with.
 
 The model lists events and describes each; this module decides what of that stands.
-Quotes are located in the article (and replaced by its own words); dates, country codes
+Quotes (the opening words of a sentence) are located in the article, and the whole
+sentence they begin, in the article's own words, becomes the evidence; dates, country codes
 and event types are derived; an event whose paragraph speaks of no violence is
 dropped, one spread over several countries becomes context; a claim needs a claim
 sentence, actors must be named in the article, weapons near the incident, outcomes
@@ -28,6 +29,7 @@ from ..schema import (
 )
 from ..text.dates import resolve_date
 from ..text.geo import country_code
+from ..text.sentences import sentence_around
 from . import checks, responsibility
 from .extraction import EventStub, IncidentDetail, Survey
 from .grounding import locate
@@ -77,20 +79,33 @@ def _cleaned(stub: EventStub) -> EventStub:
     )
 
 
-def candidate_events(survey: Survey, text: str) -> tuple[list[EventStub], list[str]]:
+def _whole_quote(stub: EventStub, text: str) -> EventStub:
+    """The stub with its quote's opening words replaced by the whole sentence they begin."""
+    found = locate(stub.quote, text)
+    if found is None:
+        return stub
+    start, end = sentence_around(text, found.start, found.end)
+    return stub.model_copy(update={"quote": text[start:end]})
+
+
+def candidate_events(survey: Survey, article: Article) -> tuple[list[EventStub], list[str]]:
     """The events worth detailing, and the quotes of overviews that belong in context.
 
     An event whose paragraph says nothing of violence or security is dropped (a small
-    model lists a central bank decision as an "incident"); one spread over several
-    countries is an overview of many events, not an incident.
+    model lists a central bank decision as an "incident"), and so is one dated well
+    before the article (the attack a trial or an anniversary recalls); one spread over
+    several countries is an overview of many events, not an incident.
     """
+    text = article.text
     events: list[EventStub] = []
     overviews: list[str] = []
-    for stub in _distinct([_cleaned(s) for s in survey.events]):
+    for stub in _distinct([_whole_quote(_cleaned(s), text) for s in survey.events]):
         found = locate(stub.quote, text)
         passage = _paragraph(text, found.start, found.end) if found else stub.quote
         if not checks.mentions_violence(passage):
             log.debug("dropping non-violent event %r", stub.what)
+        elif checks.is_background(stub.when, article.published_at):
+            log.debug("dropping event %r of %r: recalled, not news", stub.what, stub.when)
         elif checks.several_countries(stub.country):
             overviews.append(stub.quote)
         else:
@@ -111,18 +126,14 @@ def context_facts(items: Sequence[str], text: str, summary: str) -> list[str]:
 
 
 def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
-    """Find the model's quote in the article; a verified quote is replaced by the article's own words."""
+    """Find the model's quote in the article; a verified quote becomes the article's whole sentence."""
     match = locate(quote, text)
     if match is None:
         log.debug("unverified quote for %s: %r", field_name, quote)
         return Evidence(field=field_name, quote=quote, start=None, end=None, verified=False)
+    start, end = sentence_around(text, match.start, match.end)
     return Evidence(
-        field=field_name,
-        quote=text[match.start : match.end],
-        start=match.start,
-        end=match.end,
-        verified=True,
-        match=match.kind,
+        field=field_name, quote=text[start:end], start=start, end=end, verified=True, match=match.kind
     )
 
 
@@ -220,7 +231,9 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     toll = _ground("fatalities", detail.casualty_quote, text) if detail.casualty_quote else None
     evidence = [event]
     for extra in (claim, accusation, toll):
-        if extra is not None and all(_key(extra.quote) != _key(e.quote) for e in evidence):
+        if extra is not None and all(
+            (extra.field, _key(extra.quote)) != (e.field, _key(e.quote)) for e in evidence
+        ):
             evidence.append(extra)
     support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
     scope = _paragraph(text, event.start, event.end)

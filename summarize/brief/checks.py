@@ -11,12 +11,15 @@ weapons kept. Who did it, and who says so, is checked in ``responsibility``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
 from ..schema import Outcome, SubEventType, TargetType, Weapon
+from ..text.dates import resolve_date
 
 __all__ = [
+    "is_background",
     "known",
     "mentioned",
     "mentions_violence",
@@ -163,6 +166,28 @@ _SEVERAL = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*", re.IGNORECASE)
 def several_countries(country: str | None) -> bool:
     """ "Iraq and Syria": an aggregate of events, not one incident (an incident has one place)."""
     return country is not None and len([p for p in _SEVERAL.split(country) if p.strip()]) > 1
+
+
+# how long an event stays news: an attack older than this is recalled, not reported
+NEWS_WINDOW = dt.timedelta(days=31)
+_PERIOD = {"day": 0, "week": 6, "month": 30, "year": 365}
+
+
+def is_background(when: str | None, published: dt.date | None) -> bool:
+    """Whether an event's date, as written, lies well before the article: recalled, not news.
+
+    A trial, a sentencing or an anniversary recalls the attack it is about ("the 2010
+    bombings", "in October 2017", "last year"); a small model lists those as incidents.
+    The period the words denote must end more than ``NEWS_WINDOW`` before publication:
+    "Monday", "last week" and "earlier this month" stay news.
+    """
+    if not when or published is None:
+        return False
+    resolved = resolve_date(when, published)
+    if resolved.date is None or resolved.precision not in _PERIOD:
+        return False
+    period_end = resolved.date + dt.timedelta(days=_PERIOD[resolved.precision])
+    return period_end < published - NEWS_WINDOW
 
 
 _VIOLENCE = re.compile(
