@@ -532,7 +532,8 @@ def test_a_pickled_briefer_asks_its_own_backend_for_its_identity() -> None:
 def test_an_attack_recalled_from_years_before_is_not_an_incident_of_the_article() -> None:
     text = (
         "A court in Kampala on Friday sentenced five men to life in prison.\n\n"
-        "The men were convicted over the July 2010 bombings that killed 76 people watching the World Cup final."
+        "The men were convicted over the July 2010 bombings that killed 76 people watching the World Cup "
+        "final."
     )
     recalled = {
         "what": "World Cup bombings",
