@@ -145,6 +145,21 @@ def test_blame_needs_a_sentence_about_responsibility() -> None:
     assert (incident.responsibility, incident.perpetrators) == (Responsibility.unknown, [])
 
 
+def test_a_group_named_as_the_attacker_in_the_incidents_own_sentence_is_blamed() -> None:
+    # the reporter's attribution: no "blamed" or "claimed", the group is the sentence's subject
+    text = "JNIM fighters ambushed an army patrol near Menaka on Sunday, killing four soldiers."
+    event = {
+        "what": "ambush",
+        "place": "Menaka",
+        "country": "Mali",
+        "when": "Sunday",
+        "quote": "JNIM fighters",
+    }
+    backend = MockBackend().enqueue(survey(events=[event]), detail(accused=["JNIM"], accusation_quote=text))
+    incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
+    assert (incident.responsibility, incident.perpetrators) == (Responsibility.attributed, ["JNIM"])
+
+
 def test_explosive_sub_event_must_agree_with_named_weapons() -> None:
     # the model calls a bombing a drone strike and lists a drone; the paragraph names only a bomb
     kidal = survey()["events"][1]

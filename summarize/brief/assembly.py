@@ -170,22 +170,33 @@ def _actors(names: Sequence[str], text: str) -> list[str]:
 
 
 def _responsibility(
-    detail: IncidentDetail, claim: Evidence | None, accusation: Evidence | None, text: str, place: str | None
+    detail: IncidentDetail,
+    claim: Evidence | None,
+    accusation: Evidence | None,
+    text: str,
+    event: tuple[str, str | None],
 ) -> tuple[list[str], Responsibility, list[str]]:
     """Who did it and who says so, believing only names the article contains.
 
-    A claim needs its own quote found in the article; otherwise the claimants are
-    treated as blamed. Blame for "most of the attacks" that does not name this
-    incident's place is about a campaign, not this incident, and is not kept; nor is
-    "blame" quoted from a sentence that says nothing about responsibility. The
-    wording of the accusation decides attributed, suspected or denied.
+    ``event`` is the sentence that reports the incident and its place. A claim needs
+    its own quote found in the article; otherwise the claimants are treated as
+    blamed. Blame for "most of the attacks" that does not name this incident's place
+    is about a campaign, not this incident, and is not kept; nor is "blame" quoted
+    from a sentence that says nothing about responsibility, unless the group is named
+    in the incident's own sentence ("Al-Shabab fighters stormed the base"): the
+    reporter's attribution. The wording of the accusation decides attributed,
+    suspected or denied.
     """
+    reported, place = event
     claimed_by = _actors(detail.claimed_by, text)
     accused = _actors(detail.accused, text)
     blame_sentence = _sentence_of(accusation, text)
     if blame_sentence and (
         responsibility.is_general_blame(blame_sentence, place)
-        or not responsibility.speaks_of_responsibility(blame_sentence)
+        or not (
+            responsibility.speaks_of_responsibility(blame_sentence)
+            or any(responsibility.named_in(name, reported) for name in accused)
+        )
     ):
         accused, accusation = [], None
     claim_sentence = _sentence_of(claim, text)
@@ -251,7 +262,9 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
         reported=reported,
         target_types=target_types,
     )
-    perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text, stub.place)
+    perpetrators, responsibility, claimed_by = _responsibility(
+        detail, claim, accusation, text, (reported, stub.place)
+    )
     if claim is not None and not claimed_by:  # the "claim" was blame after all
         evidence = [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
     resolved = resolve_date(stub.when, article.published_at)
