@@ -71,13 +71,14 @@ def test_weekday_without_publication_date_stays_unresolved() -> None:
 
 
 def test_zero_casualties_need_a_quote_that_says_none() -> None:
-    # the model says 0 killed for the Gao attack, but no quote says nobody died: not reported
+    # the model says 0 killed and 0 hurt for the Gao attack, but no quote says nobody was: the zeros
+    # go, and what the incident's sentence states ("killing two soldiers") is read instead
     zero = {"count": 0, "qualifier": "exact"}
     backend = MockBackend().enqueue(
         survey(events=survey()["events"][:1]), detail(fatalities=zero, injured=zero)
     )
     incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
-    assert incident.fatalities.count is None
+    assert incident.fatalities.count == 2
     assert incident.injured.count is None
 
 
@@ -581,3 +582,64 @@ def test_the_same_event_told_this_week_is_an_incident() -> None:
     (incident,) = brief.incidents
     assert incident.date == dt.date(2010, 7, 11)
     assert incident.evidence[0].quote == text  # the opening words grew to the whole sentence
+
+
+def test_counts_the_model_left_out_are_read_from_the_incidents_own_sentence() -> None:
+    text = "A car bomb killed at least seven people and wounded 12 others in Kabul on Wednesday."
+    event = {
+        "what": "car bomb",
+        "place": "Kabul",
+        "country": "Afghanistan",
+        "when": "Wednesday",
+        "quote": "A car",
+    }
+    answer = detail(
+        sub_event_type="remote_explosive_landmine_ied",
+        weapons=["vehicle_bomb"],
+        fatalities={"count": None, "qualifier": None},
+        casualty_quote=None,
+    )
+    backend = MockBackend().enqueue(survey(events=[event]), answer)
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (incident.fatalities.count, incident.fatalities.qualifier) == (7, "at_least")
+    assert (incident.injured.count, incident.injured.qualifier) == (12, "exact")
+
+
+def test_a_count_the_model_gave_is_kept_and_none_is_read_from_other_sentences() -> None:
+    # the model's own figure stands (a later toll); counts of another incident are not borrowed
+    text = (
+        "Gunmen attacked a market in Dablo on Sunday, killing six people.\n\n"
+        "Last week a blast in Silgadji killed five and wounded 20."
+    )
+    event = {
+        "what": "market attack",
+        "place": "Dablo",
+        "country": "Burkina Faso",
+        "when": "Sunday",
+        "quote": "Gunmen",
+    }
+    answer = detail(
+        sub_event_type="attack", fatalities={"count": 8, "qualifier": "exact"}, casualty_quote=None
+    )
+    backend = MockBackend().enqueue(survey(events=[event]), answer)
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.fatalities.count == 8
+    assert incident.injured.count is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Four soldiers died and 12 others were wounded, four seriously.", 4, 12),
+        ("The death toll rose to 30, officials said.", 30, None),
+        ("No one was hurt in the blast.", None, None),  # "none" is the model's zero, not a count
+        ("The 2010 bombings in Kampala were recalled.", None, None),
+        ("More than 300 schoolboys were abducted.", None, None),
+        ("Twenty-one people were killed.", 21, None),
+    ],
+)
+def test_stated_casualties(sentence: str, killed: int | None, injured: int | None) -> None:
+    from summarize.brief.checks import stated_casualties
+
+    dead, hurt = stated_casualties(sentence)
+    assert (dead.count if dead else None, hurt.count if hurt else None) == (killed, injured)

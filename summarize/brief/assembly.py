@@ -228,6 +228,16 @@ def _casualties(value: Casualties, support: Sequence[str]) -> Casualties:
     return value
 
 
+def _counts(detail: IncidentDetail, support: Sequence[str], reported: str) -> tuple[Casualties, Casualties]:
+    """Killed and injured: the model's counts (a zero only with a sentence that says none), and
+    where it gave none, the count the incident's own sentence states in so many words."""
+    counts = [_casualties(detail.fatalities, support), _casualties(detail.injured, support)]
+    if reported and any(c.count is None for c in counts):
+        stated = checks.stated_casualties(reported)
+        counts = [c if c.count is not None or s is None else s for c, s in zip(counts, stated, strict=True)]
+    return counts[0], counts[1]
+
+
 def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article: Article) -> Incident:
     text = article.text
     detail = detail.model_copy(
@@ -252,8 +262,7 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     weapons = list(
         dict.fromkeys([*checks.supported_weapons(detail.weapons, scope), *checks.named_weapons(reported)])
     )
-    fatalities = _casualties(detail.fatalities, support)
-    injured = _casualties(detail.injured, support)
+    fatalities, injured = _counts(detail, support, reported)
     target_types = [t.type for t in detail.targets]
     sub_event = checks.violent_sub_event(
         checks.sub_event_for(detail.sub_event_type, weapons, scope, target_types=target_types),

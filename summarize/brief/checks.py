@@ -15,8 +15,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from ..schema import Outcome, SubEventType, TargetType, Weapon
+from ..schema import Casualties, Outcome, SubEventType, TargetType, Weapon
 from ..text.dates import resolve_date
+from ..text.numbers import NUMBER, number_value
 
 __all__ = [
     "is_background",
@@ -25,6 +26,7 @@ __all__ = [
     "mentions_violence",
     "named_weapons",
     "several_countries",
+    "stated_casualties",
     "sub_event_for",
     "supported_outcome",
     "supported_weapons",
@@ -248,3 +250,51 @@ def supported_outcome(outcome: Outcome, scope: str) -> Outcome:
         if not _NEGATED.search(scope[max(0, found.start() - 40) : found.start()]):
             return outcome
     return Outcome.unknown
+
+
+_HEDGES = {
+    "at least": "at_least",
+    "more than": "at_least",
+    "over": "at_least",
+    "some": "approximate",
+    "about": "approximate",
+    "nearly": "approximate",
+    "around": "approximate",
+    "approximately": "approximate",
+}
+_HEDGE = "(?:" + "|".join(_HEDGES) + ")"
+# up to three words between a number and its state ("seven people were"), none of them another clause's
+_LINK = (
+    r"(?:(?!(?:and|or|but|while|killed|dead|died|wounded|injured|hurt)\b)[\w'-]+\s+){0,3}?"
+    r"(?:(?:were|was|have been|had been|are|been)\s+)?"
+)
+
+
+def _toll(verbs: str, states: str) -> re.Pattern[str]:
+    """ "killing (at least) 7" or "7 (people were) killed"."""
+    return re.compile(
+        rf"\b(?:{verbs})\s+(?:(?P<h1>{_HEDGE})\s+)?(?P<n1>{NUMBER})\b"
+        rf"|(?<![Nn]o )(?<![Nn]ot )\b(?:(?P<h2>{_HEDGE})\s+)?(?P<n2>{NUMBER})\s+{_LINK}(?:{states})\b",
+        re.IGNORECASE,
+    )
+
+
+_KILLED = _toll(r"kill(?:ed|ing)|left|death toll (?:\w+ ){0,2}?(?:to|at|of)", r"killed|dead|died")
+_INJURED = _toll(r"wound(?:ed|ing)|injur(?:ed|ing)|hurt(?:ing)?", r"wounded|injured|hurt")
+
+
+def _stated(pattern: re.Pattern[str], sentence: str) -> Casualties | None:
+    for found in pattern.finditer(sentence):
+        raw = found.group("n1") or found.group("n2")
+        value = number_value(raw)
+        if raw.isdigit() and 1900 <= value <= 2100:  # a year ("the 2010 bombings killed"), not a count
+            continue
+        hedge = found.group("h1") or found.group("h2")
+        return Casualties(count=value, qualifier=_HEDGES[hedge.lower()] if hedge else "exact")
+    return None
+
+
+def stated_casualties(sentence: str) -> tuple[Casualties | None, Casualties | None]:
+    """The killed and injured counts a sentence states in so many words ("killing seven", "12 were
+    wounded"), ``None`` for each it does not: read only where the model gave no count."""
+    return _stated(_KILLED, sentence), _stated(_INJURED, sentence)
