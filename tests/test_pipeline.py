@@ -643,3 +643,42 @@ def test_stated_casualties(sentence: str, killed: int | None, injured: int | Non
 
     dead, hurt = stated_casualties(sentence)
     assert (dead.count if dead else None, hurt.count if hurt else None) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("answered", "sentence", "kept"),
+    [
+        (
+            "other",
+            "Gunmen kidnapped 17 missionaries near Ganthier on Saturday.",
+            "abduction_forced_disappearance",
+        ),
+        ("remote_explosive_landmine_ied", "A suicide bomber blew himself up at the gate.", "suicide_bomb"),
+        ("attack", "Protesters stormed and burned the consulate on Wednesday.", "violent_demonstration"),
+        # right answers are kept: the rule only replaces a vaguer or neighbouring type
+        (
+            "armed_clash",
+            "Soldiers clashed with gunmen who had kidnapped two traders.",
+            "abduction_forced_disappearance",
+        ),
+        ("air_drone_strike", "A drone hit the hostage negotiators' car.", "air_drone_strike"),
+        ("suicide_bomb", "A suicide bomber blew himself up at the gate.", "suicide_bomb"),
+        (
+            "peaceful_protest",
+            "Thousands of protesters marched peacefully through the capital.",
+            "peaceful_protest",
+        ),
+        (
+            "excessive_force_against_protesters",
+            "Police fired on protesters throwing stones.",
+            "excessive_force_against_protesters",
+        ),
+        ("attack", "Gunmen shot dead six worshippers at the church.", "attack"),
+    ],
+)
+def test_the_kind_the_incidents_sentence_names_replaces_a_vaguer_answer(
+    answered: str, sentence: str, kept: str
+) -> None:
+    from summarize.brief.checks import named_kind
+
+    assert named_kind(SubEventType(answered), sentence) is SubEventType(kept)

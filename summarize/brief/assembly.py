@@ -271,6 +271,7 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
         reported=reported,
         target_types=target_types,
     )
+    sub_event = checks.named_kind(sub_event, reported)
     perpetrators, responsibility, claimed_by = _responsibility(
         detail, claim, accusation, text, (reported, stub.place)
     )

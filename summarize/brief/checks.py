@@ -24,6 +24,7 @@ __all__ = [
     "known",
     "mentioned",
     "mentions_violence",
+    "named_kind",
     "named_weapons",
     "several_countries",
     "stated_casualties",
@@ -160,6 +161,49 @@ def violent_sub_event(
     if not (hurt or happened):
         return sub
     return _attack_kind(weapons, target_types) or SubEventType.attack
+
+
+_KIDNAP = re.compile(r"\b(kidnap\w*|abduct\w*|hostages?|taken captive|seized \d+ people)\b", re.IGNORECASE)
+_SUICIDE = re.compile(
+    r"\b(suicide (bomb\w*|attack\w*|car bomb\w*|vest\w*|blast)|blew (himself|herself|themselves) up)\b",
+    re.IGNORECASE,
+)
+_CROWD = re.compile(r"\b(protest\w*|demonstrat\w*|rioters?|riots?|mobs?)\b", re.IGNORECASE)
+_CROWD_VIOLENCE = re.compile(
+    r"\b(burn\w*|set (fire|ablaze)|torch\w*|ston\w*|rocks|clash\w*|loot\w*|storm\w*|ransack\w*|"
+    r"molotov|petrol bombs?|vandali\w*|smash\w*)\b",
+    re.IGNORECASE,
+)
+# what a small model answers where the sentence names a kind it has a type for
+_VAGUE = {
+    SubEventType.other,
+    SubEventType.attack,
+    SubEventType.armed_clash,
+    SubEventType.change_to_group_activity,
+}
+_EXPLOSION_GUESSES = {SubEventType.remote_explosive_landmine_ied, SubEventType.grenade, SubEventType.attack}
+_CROWD_GUESSES = {
+    SubEventType.attack,
+    SubEventType.armed_clash,
+    SubEventType.other,
+    SubEventType.peaceful_protest,
+}
+
+
+def named_kind(sub: SubEventType, reported: str) -> SubEventType:
+    """The sub-event type the incident's own sentence names in so many words, over a vaguer answer.
+
+    "kidnapped 17 missionaries" is an abduction, not "other"; "a suicide bomber blew himself
+    up" is a suicide bombing, not an IED; protesters who burn or stone are a violent
+    demonstration, not an attack. Only a vaguer or a neighbouring answer is replaced.
+    """
+    if sub in _VAGUE and _KIDNAP.search(reported):
+        return SubEventType.abduction_forced_disappearance
+    if sub in _EXPLOSION_GUESSES and _SUICIDE.search(reported):
+        return SubEventType.suicide_bomb
+    if sub in _CROWD_GUESSES and _CROWD.search(reported) and _CROWD_VIOLENCE.search(reported):
+        return SubEventType.violent_demonstration
+    return sub
 
 
 _SEVERAL = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*", re.IGNORECASE)
