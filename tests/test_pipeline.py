@@ -682,3 +682,23 @@ def test_the_kind_the_incidents_sentence_names_replaces_a_vaguer_answer(
     from summarize.brief.checks import named_kind
 
     assert named_kind(SubEventType(answered), sentence) is SubEventType(kept)
+
+
+def test_the_target_of_an_attack_is_not_its_perpetrator() -> None:
+    text = "Gunmen attacked the Catholic church of Dablo during Sunday mass, killing six people."
+    event = {
+        "what": "church attack",
+        "place": "Dablo",
+        "country": "Burkina Faso",
+        "when": "Sunday",
+        "quote": "Gunmen",
+    }
+    answer = detail(
+        sub_event_type="attack",
+        targets=[{"name": "Catholic church of Dablo", "type": "religious"}],
+        accused=["Catholic Church of Dablo", "Gunmen"],
+        accusation_quote="Gunmen attacked the Catholic church",
+    )
+    backend = MockBackend().enqueue(survey(events=[event]), answer)
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.perpetrators == ["Gunmen"]  # the church goes, the attackers the sentence names stay

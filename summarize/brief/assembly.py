@@ -164,9 +164,15 @@ def _paragraph(text: str, start: int | None, end: int | None) -> str:
     return text[0 if begin < 0 else begin : len(text) if stop < 0 else stop]
 
 
-def _actors(names: Sequence[str], text: str) -> list[str]:
-    """Names the article actually contains, without repeats."""
-    return [n for n in dict.fromkeys(n.strip() for n in names) if n and responsibility.named_in(n, text)]
+def _actors(names: Sequence[str], text: str, targets: Sequence[str] = ()) -> list[str]:
+    """Names the article actually contains, without repeats, and none the incident's own target
+    (a small model names the church that was attacked as the attacker)."""
+    hit = {_key(t) for t in targets}
+    return [
+        n
+        for n in dict.fromkeys(n.strip() for n in names)
+        if n and _key(n) not in hit and responsibility.named_in(n, text)
+    ]
 
 
 def _responsibility(
@@ -188,8 +194,9 @@ def _responsibility(
     suspected or denied.
     """
     reported, place = event
-    claimed_by = _actors(detail.claimed_by, text)
-    accused = _actors(detail.accused, text)
+    targets = [t.name for t in detail.targets]
+    claimed_by = _actors(detail.claimed_by, text, targets)
+    accused = _actors(detail.accused, text, targets)
     blame_sentence = _sentence_of(accusation, text)
     if blame_sentence and (
         responsibility.is_general_blame(blame_sentence, place)
