@@ -702,3 +702,42 @@ def test_the_target_of_an_attack_is_not_its_perpetrator() -> None:
     backend = MockBackend().enqueue(survey(events=[event]), answer)
     (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
     assert incident.perpetrators == ["Gunmen"]  # the church goes, the attackers the sentence names stay
+
+
+@pytest.mark.parametrize(
+    ("sentence", "attacker"),
+    [
+        ("Air defenses shot down 12 of 13 drones launched by Russian forces overnight.", "Russian forces"),
+        ("A Russian missile strike on Odesa killed three people on Wednesday.", "Russian"),
+        ("Israeli airstrikes hit four Hamas sites in Gaza early Saturday.", "Israeli"),
+        (
+            "The attack was carried out by al-Shabab fighters, police said.",
+            None,
+        ),  # not capitalised: left to the model
+        ("Gunmen attacked a church in Dablo on Sunday, killing six.", None),
+        ("A bomb exploded in a market in Kabul on Monday.", None),
+    ],
+)
+def test_the_attacker_an_incidents_sentence_names_in_passing(sentence: str, attacker: str | None) -> None:
+    from summarize.brief.responsibility import reported_attacker
+
+    assert reported_attacker(sentence) == attacker
+
+
+def test_a_passing_attribution_fills_an_empty_perpetrator_but_never_overrules_the_model() -> None:
+    text = "A Russian missile strike on Odesa killed three people on Wednesday, officials said."
+    event = {
+        "what": "missile strike",
+        "place": "Odesa",
+        "country": "Ukraine",
+        "when": "Wednesday",
+        "quote": "A Russian",
+    }
+    kind = {"sub_event_type": "shelling_artillery_missile_attack", "weapons": ["missile"]}
+    backend = MockBackend().enqueue(
+        survey(events=[event]), detail(**kind), survey(events=[event]), detail(**kind, accused=["Ukraine"])
+    )
+    (nobody,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (nobody.perpetrators, nobody.responsibility) == (["Russian"], Responsibility.attributed)
+    (named,) = Briefer(backend).brief(article_from_text(text + " Moscow blamed Ukraine.")).incidents
+    assert named.perpetrators == ["Ukraine"]  # the model's blamed group stands

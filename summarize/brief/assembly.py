@@ -190,8 +190,9 @@ def _responsibility(
     is about a campaign, not this incident, and is not kept; nor is "blame" quoted
     from a sentence that says nothing about responsibility, unless the group is named
     in the incident's own sentence ("Al-Shabab fighters stormed the base"): the
-    reporter's attribution. The wording of the accusation decides attributed,
-    suspected or denied.
+    reporter's attribution, which also names the attacker when nobody else does
+    ("drones launched by Russian forces"). The wording of the accusation decides
+    attributed, suspected or denied.
     """
     reported, place = event
     targets = [t.name for t in detail.targets]
@@ -216,6 +217,9 @@ def _responsibility(
     if claimed_by:
         return perpetrators, Responsibility.claimed, claimed_by
     if not accused:
+        attacker = responsibility.reported_attacker(reported)
+        if attacker and _key(attacker) not in {_key(t.name) for t in detail.targets}:
+            return [attacker], Responsibility.attributed, []
         return perpetrators, Responsibility.unknown, []
     return perpetrators, Responsibility(responsibility.tone_of(_sentence_of(accusation, text))), []
 
