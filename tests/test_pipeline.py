@@ -741,3 +741,17 @@ def test_a_passing_attribution_fills_an_empty_perpetrator_but_never_overrules_th
     assert (nobody.perpetrators, nobody.responsibility) == (["Russian"], Responsibility.attributed)
     (named,) = Briefer(backend).brief(article_from_text(text + " Moscow blamed Ukraine.")).incidents
     assert named.perpetrators == ["Ukraine"]  # the model's blamed group stands
+
+
+def test_a_date_the_article_does_not_contain_does_not_make_an_event_background() -> None:
+    text = "Gunmen attacked a military camp in Nara before dawn Saturday, killing three soldiers."
+    invented = {
+        "what": "camp attack",
+        "place": "Nara",
+        "country": "Mali",
+        "when": "on 12 March",
+        "quote": "Gunmen",
+    }
+    backend = MockBackend().enqueue(survey(events=[invented]), detail())
+    brief = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2015, 6, 27)))
+    assert len(brief.incidents) == 1

@@ -79,6 +79,16 @@ def _cleaned(stub: EventStub) -> EventStub:
     )
 
 
+_DATE_WORDS = re.compile(r"\d+|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
+def _dated_in(when: str | None, text: str) -> bool:
+    """Whether the article itself holds the numbers and months of a date: a small model invents
+    "on 12 March" for an attack the article dates "Saturday"."""
+    folded = text.lower()
+    return all((w if w.isdigit() else w[:3]).lower() in folded for w in _DATE_WORDS.findall(when or ""))
+
+
 def _whole_quote(stub: EventStub, text: str) -> EventStub:
     """The stub with its quote's opening words replaced by the whole sentence they begin."""
     found = locate(stub.quote, text)
@@ -104,7 +114,7 @@ def candidate_events(survey: Survey, article: Article) -> tuple[list[EventStub],
         passage = _paragraph(text, found.start, found.end) if found else stub.quote
         if not checks.mentions_violence(passage):
             log.debug("dropping non-violent event %r", stub.what)
-        elif checks.is_background(stub.when, article.published_at):
+        elif checks.is_background(stub.when, article.published_at) and _dated_in(stub.when, text):
             log.debug("dropping event %r of %r: recalled, not news", stub.what, stub.when)
         elif checks.several_countries(stub.country):
             overviews.append(stub.quote)
