@@ -755,3 +755,14 @@ def test_a_date_the_article_does_not_contain_does_not_make_an_event_background()
     backend = MockBackend().enqueue(survey(events=[invented]), detail())
     brief = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2015, 6, 27)))
     assert len(brief.incidents) == 1
+
+
+def test_a_quote_cut_off_at_its_length_bound_is_found_without_its_broken_last_word() -> None:
+    blame = "Officials blamed JNIM for the Kidal bombing, the worst attack on the convoy route this year."
+    cut = blame[:60] + "1"  # what the model writes when the string's bound stops it mid-word
+    backend = MockBackend().enqueue(
+        survey(events=[survey()["events"][1]]), detail(accused=["JNIM"], accusation_quote=cut)
+    )
+    incident = Briefer(backend).brief(article_from_text(TEXT + "\n\n" + blame)).incidents[0]
+    (accusation,) = [e for e in incident.evidence if e.field == "perpetrators"]
+    assert accusation.verified and accusation.quote == blame

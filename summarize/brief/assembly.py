@@ -136,8 +136,15 @@ def context_facts(items: Sequence[str], text: str, summary: str) -> list[str]:
 
 
 def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
-    """Find the model's quote in the article; a verified quote becomes the article's whole sentence."""
+    """Find the model's quote in the article; a verified quote becomes the article's whole sentence.
+
+    A quote that ran into its length bound ends in a broken word (constrained decoding
+    makes the model close the string with whatever token fits): without that last word
+    the rest is found.
+    """
     match = locate(quote, text)
+    if match is None and " " in quote.strip():
+        match = locate(quote.strip().rsplit(" ", 1)[0], text)
     if match is None:
         log.debug("unverified quote for %s: %r", field_name, quote)
         return Evidence(field=field_name, quote=quote, start=None, end=None, verified=False)
@@ -298,6 +305,7 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     )
     if claim is not None and not claimed_by:  # the "claim" was blame after all
         evidence = [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
+        evidence = list({(e.field, _key(e.quote)): e for e in reversed(evidence)}.values())[::-1]
     resolved = resolve_date(stub.when, article.published_at)
     location = _location(stub, detail)
     return Incident(
