@@ -766,3 +766,28 @@ def test_a_quote_cut_off_at_its_length_bound_is_found_without_its_broken_last_wo
     incident = Briefer(backend).brief(article_from_text(TEXT + "\n\n" + blame)).incidents[0]
     (accusation,) = [e for e in incident.evidence if e.field == "perpetrators"]
     assert accusation.verified and accusation.quote == blame
+
+
+def test_a_place_carried_over_from_another_incident_is_not_its_place() -> None:
+    text = (
+        "Attacks on Monday targeted two bases in Iraq and Syria, an official said.\n\n"
+        "Rockets were fired at a base in Ash Sadadi district, he added.\n\n"
+        "On Saturday, a group said in a statement that the latest attacks were a warning."
+    )
+    monday = {
+        "what": "rockets",
+        "place": "Ash Sadadi district",
+        "country": "Syria",
+        "when": "Monday",
+        "quote": "Rockets",
+    }
+    saturday = {**monday, "when": "Saturday", "quote": "On Saturday, a group said"}
+    kind = {
+        "sub_event_type": "shelling_artillery_missile_attack",
+        "weapons": ["rocket"],
+        "casualty_quote": None,
+    }
+    backend = MockBackend().enqueue(survey(events=[monday, saturday]), detail(**kind), detail(**kind))
+    first, second = Briefer(backend).brief(article_from_text(text)).incidents
+    assert first.location.place == "Ash Sadadi district"  # named in its own paragraph
+    assert second.location.place is None  # carried over from the other incident

@@ -89,6 +89,33 @@ def _dated_in(when: str | None, text: str) -> bool:
     return all((w if w.isdigit() else w[:3]).lower() in folded for w in _DATE_WORDS.findall(when or ""))
 
 
+def _own_places(stubs: list[EventStub], text: str) -> list[EventStub]:
+    """Clear a place that another event's paragraph names but this event's does not: a small
+    model carries one incident's place over to the next event it lists."""
+
+    def near(stub: EventStub) -> str:
+        found = locate(stub.quote, text)
+        return _paragraph(text, found.start, found.end) if found else stub.quote
+
+    kept = []
+    for stub in stubs:
+        place = stub.place
+        if (
+            place
+            and not responsibility.named_in(place, near(stub))
+            and any(
+                other is not stub
+                and _key(other.place) == _key(place)
+                and responsibility.named_in(place, near(other))
+                for other in stubs
+            )
+        ):
+            log.debug("dropping place %r of %r: it is another event's", place, stub.what)
+            stub = stub.model_copy(update={"place": None})
+        kept.append(stub)
+    return kept
+
+
 def _whole_quote(stub: EventStub, text: str) -> EventStub:
     """The stub with its quote's opening words replaced by the whole sentence they begin."""
     found = locate(stub.quote, text)
@@ -109,7 +136,7 @@ def candidate_events(survey: Survey, article: Article) -> tuple[list[EventStub],
     text = article.text
     events: list[EventStub] = []
     overviews: list[str] = []
-    for stub in _distinct([_whole_quote(_cleaned(s), text) for s in survey.events]):
+    for stub in _own_places(_distinct([_whole_quote(_cleaned(s), text) for s in survey.events]), text):
         found = locate(stub.quote, text)
         passage = _paragraph(text, found.start, found.end) if found else stub.quote
         if not checks.mentions_violence(passage):
