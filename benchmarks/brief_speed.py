@@ -84,18 +84,33 @@ def _rates(llm: Any, briefer: Briefer, article: Article) -> tuple[float, float]:
     return prompt_rate, decode_rate
 
 
-def _brief(briefer: Briefer, llm: Any, name: str, article: Article, rates: tuple[float, float]) -> Row:
-    import llama_cpp
+class _Counted:
+    """Counts what llama.cpp evaluates: prompt chunks, and single tokens (one per generated token)."""
 
-    llama_cpp.llama_perf_context_reset(llm._ctx.ctx)
+    def __init__(self, llm: Any) -> None:
+        self.prompt = self.decoded = 0
+        self._eval = llm.eval
+        llm.eval = self
+
+    def __call__(self, tokens: Any) -> None:
+        if len(tokens) > 1:
+            self.prompt += len(tokens)
+        else:
+            self.decoded += len(tokens)
+        self._eval(tokens)
+
+
+def _brief(
+    briefer: Briefer, counted: _Counted, name: str, article: Article, rates: tuple[float, float]
+) -> Row:
+    counted.prompt = counted.decoded = 0
     started = time.perf_counter()
     brief = briefer.brief(article)
     seconds = time.perf_counter() - started
-    perf = llama_cpp.llama_perf_context(llm._ctx.ctx)
     usage = brief.provenance.usage
-    floor = perf.n_p_eval / rates[0] + perf.n_eval / rates[1]
+    floor = counted.prompt / rates[0] + counted.decoded / rates[1]
     return Row(
-        name, usage.requests, usage.prompt_tokens, perf.n_p_eval, usage.completion_tokens, seconds, floor
+        name, usage.requests, usage.prompt_tokens, counted.prompt, usage.completion_tokens, seconds, floor
     )
 
 
@@ -140,12 +155,13 @@ def main() -> None:
     with Briefer.from_settings(Settings(use_cache=False)) as briefer:
         llm = _llm(briefer)
         rates = _rates(llm, briefer, articles[0][1])
+        counted = _Counted(llm)
         print(f"measured: prompt {rates[0]:.0f} tok/s, decode {rates[1]:.1f} tok/s (no grammar, 2 threads)")
         head = f"{'article':52} {'calls':>5} {'prompt':>7} {'eval':>6} {'compl':>6} {'s':>6} {'floor':>6}"
         print(head, "x floor")
         rows = []
         for name, article in articles:
-            row = _brief(briefer, llm, name, article, rates)
+            row = _brief(briefer, counted, name, article, rates)
             rows.append(row)
             print(
                 f"{row.name[:52]:52} {row.calls:5} {row.prompt:7} {row.evaluated:6} {row.completion:6} "
