@@ -30,6 +30,7 @@ from typing import Any
 
 from summarize.brief.pipeline import Briefer
 from summarize.config import Settings
+from summarize.errors import SummarizeError
 from summarize.evals.datasets import load_datasets
 from summarize.inputs import MAX_INPUT_BYTES, Article, iter_articles
 
@@ -51,7 +52,7 @@ class Row:
 
 def _articles(paths: list[str], limit: int | None) -> list[tuple[str, Article]]:
     found: list[tuple[str, Article]] = []
-    for path in paths or [str(DEV)]:
+    for path in paths or [str(DEV)]:  # a folder of gold cases, or of article files
         if any(Path(path).rglob("*.json")) or path.endswith((".json", ".jsonl")):
             found += [(case.id, case.load_article()) for case in load_datasets([path])]
         else:
@@ -105,7 +106,20 @@ def _brief(
 ) -> Row:
     counted.prompt = counted.decoded = 0
     started = time.perf_counter()
-    brief = briefer.brief(article)
+    try:
+        brief = briefer.brief(article)
+    except SummarizeError as exc:  # a failed brief is a row too: its time was spent
+        print(f"{name}: {type(exc).__name__}: {str(exc)[:80]}", flush=True)
+        seconds = time.perf_counter() - started
+        return Row(
+            name,
+            0,
+            0,
+            counted.prompt,
+            counted.decoded,
+            seconds,
+            counted.prompt / rates[0] + counted.decoded / rates[1],
+        )
     seconds = time.perf_counter() - started
     usage = brief.provenance.usage
     floor = counted.prompt / rates[0] + counted.decoded / rates[1]
@@ -148,10 +162,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("paths", nargs="*", help="folders of gold cases or articles (default: the dev split)")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--skip", type=int, default=0, help="start after this many articles")
     parser.add_argument("--no-seed", action="store_true", help="skip the seed's cold and cached runs")
     ns = parser.parse_args()
 
-    articles = _articles(ns.paths, ns.limit)
+    articles = _articles(ns.paths, ns.limit)[ns.skip :]
     with Briefer.from_settings(Settings(use_cache=False)) as briefer:
         llm = _llm(briefer)
         rates = _rates(llm, briefer, articles[0][1])
