@@ -293,6 +293,17 @@ def _counts(detail: IncidentDetail, support: Sequence[str], reported: str) -> tu
     return counts[0], counts[1]
 
 
+def _unique(evidence: list[Evidence]) -> list[Evidence]:
+    """Evidence without repeats: one entry per field and sentence, the first kept."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for item in evidence:
+        if (item.field, _key(item.quote)) not in seen:
+            seen.add((item.field, _key(item.quote)))
+            kept.append(item)
+    return kept
+
+
 def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article: Article) -> Incident:
     text = article.text
     detail = detail.model_copy(
@@ -305,12 +316,7 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     claim = _ground("responsibility", detail.claim_quote, text) if detail.claim_quote else None
     accusation = _ground("perpetrators", detail.accusation_quote, text) if detail.accusation_quote else None
     toll = _ground("fatalities", detail.casualty_quote, text) if detail.casualty_quote else None
-    evidence = [event]
-    for extra in (claim, accusation, toll):
-        if extra is not None and all(
-            (extra.field, _key(extra.quote)) != (e.field, _key(e.quote)) for e in evidence
-        ):
-            evidence.append(extra)
+    evidence = _unique([event, *(e for e in (claim, accusation, toll) if e is not None)])
     support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
     scope = _paragraph(text, event.start, event.end)
     reported = text[event.start : event.end] if event.start is not None and event.end is not None else ""
@@ -331,8 +337,9 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
         detail, claim, accusation, text, (reported, stub.place)
     )
     if claim is not None and not claimed_by:  # the "claim" was blame after all
-        evidence = [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
-        evidence = list({(e.field, _key(e.quote)): e for e in reversed(evidence)}.values())[::-1]
+        evidence = _unique(
+            [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
+        )
     resolved = resolve_date(stub.when, article.published_at)
     location = _location(stub, detail)
     return Incident(
