@@ -92,26 +92,20 @@ def _dated_in(when: str | None, text: str) -> bool:
 def _own_places(stubs: list[EventStub], text: str) -> list[EventStub]:
     """Clear a place that another event's paragraph names but this event's does not: a small
     model carries one incident's place over to the next event it lists."""
-
-    def near(stub: EventStub) -> str:
-        found = locate(stub.quote, text)
-        return _paragraph(text, found.start, found.end) if found else stub.quote
-
+    found = [locate(stub.quote, text) for stub in stubs]
+    near = [_paragraph(text, f.start, f.end) if f else s.quote for s, f in zip(stubs, found, strict=True)]
+    named = [
+        bool(s.place) and responsibility.named_in(s.place or "", n) for s, n in zip(stubs, near, strict=True)
+    ]
     kept = []
-    for stub in stubs:
-        place = stub.place
-        if (
-            place
-            and not responsibility.named_in(place, near(stub))
-            and any(
-                other is not stub
-                and _key(other.place) == _key(place)
-                and responsibility.named_in(place, near(other))
-                for other in stubs
+    for i, stub in enumerate(stubs):
+        if stub.place and not named[i]:
+            elsewhere = any(
+                j != i and named[j] and _key(o.place) == _key(stub.place) for j, o in enumerate(stubs)
             )
-        ):
-            log.debug("dropping place %r of %r: it is another event's", place, stub.what)
-            stub = stub.model_copy(update={"place": None})
+            if elsewhere:
+                log.debug("dropping place %r of %r: it is another event's", stub.place, stub.what)
+                stub = stub.model_copy(update={"place": None})
         kept.append(stub)
     return kept
 
@@ -262,7 +256,7 @@ def _responsibility(
         return perpetrators, Responsibility.claimed, claimed_by
     if not accused:
         attacker = responsibility.reported_attacker(reported)
-        if attacker and _key(attacker) not in {_key(t.name) for t in detail.targets}:
+        if attacker and _actors([attacker], reported, targets):
             return [attacker], Responsibility.attributed, []
         return perpetrators, Responsibility.unknown, []
     return perpetrators, Responsibility(responsibility.tone_of(_sentence_of(accusation, text))), []
