@@ -791,3 +791,20 @@ def test_a_place_carried_over_from_another_incident_is_not_its_place() -> None:
     first, second = Briefer(backend).brief(article_from_text(text)).incidents
     assert first.location.place == "Ash Sadadi district"  # named in its own paragraph
     assert second.location.place is None  # carried over from the other incident
+
+
+def test_a_place_that_is_itself_a_country_names_the_incidents_country() -> None:
+    text = "A drone attacked a base in Iraq on Monday, officials in Washington said."
+    event = {"what": "drone", "place": "Iraq", "country": "USA", "when": "Monday", "quote": "A drone"}
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.location.place is None
+    assert (incident.location.country, incident.location.country_code) == ("Iraq", "IRQ")
+
+
+def test_a_town_keeps_the_stated_country() -> None:
+    text = "A drone attacked a base near Erbil on Monday, officials said."
+    event = {"what": "drone", "place": "Erbil", "country": "Iraq", "when": "Monday", "quote": "A drone"}
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (incident.location.place, incident.location.country_code) == ("Erbil", "IRQ")

@@ -176,10 +176,11 @@ def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
 
 
 def _location(stub: EventStub, detail: IncidentDetail) -> Location:
-    place = stub.place or None
-    if place and stub.country and _key(place) == _key(stub.country):
-        place = None
-    admin1 = detail.admin1 if _key(detail.admin1) not in ("", _key(place), _key(stub.country)) else None
+    """Where the event happened; a "place" that is itself a country names the country."""
+    place, country = stub.place or None, stub.country or None
+    if place and country_code(place):
+        place, country = None, place
+    admin1 = detail.admin1 if _key(detail.admin1) not in ("", _key(place), _key(country)) else None
     if place:
         precision = 2 if _REGION_WORDS.search(place) else 1
     else:
@@ -187,8 +188,8 @@ def _location(stub: EventStub, detail: IncidentDetail) -> Location:
     return Location(
         place=place,
         admin1=admin1,
-        country=stub.country or None,
-        country_code=country_code(stub.country),
+        country=country,
+        country_code=country_code(country),
         geo_precision=precision,
     )
 
