@@ -655,6 +655,12 @@ def test_stated_casualties(sentence: str, killed: int | None, injured: int | Non
         ),
         ("remote_explosive_landmine_ied", "A suicide bomber blew himself up at the gate.", "suicide_bomb"),
         ("attack", "Protesters stormed and burned the consulate on Wednesday.", "violent_demonstration"),
+        (
+            "attack",
+            "The dynamite attack against the union headquarters left nine dead.",
+            "remote_explosive_landmine_ied",
+        ),
+        ("other", "A roadside bomb struck a police truck near the border.", "remote_explosive_landmine_ied"),
         # right answers are kept: the rule only replaces a vaguer or neighbouring type
         (
             "armed_clash",
@@ -674,6 +680,10 @@ def test_stated_casualties(sentence: str, killed: int | None, injured: int | Non
             "excessive_force_against_protesters",
         ),
         ("attack", "Gunmen shot dead six worshippers at the church.", "attack"),
+        ("attack", "Gunmen threw a bomb and opened fire on the market.", "attack"),
+        ("armed_clash", "Soldiers clashed with militants planting roadside bombs.", "armed_clash"),
+        ("air_drone_strike", "Warplanes dropped bombs on the town.", "air_drone_strike"),
+        ("suicide_bomb", "A bomber detonated explosives at the checkpoint.", "suicide_bomb"),
     ],
 )
 def test_the_kind_the_incidents_sentence_names_replaces_a_vaguer_answer(
@@ -808,3 +818,59 @@ def test_a_town_keeps_the_stated_country() -> None:
     backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
     (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
     assert (incident.location.place, incident.location.country_code) == ("Erbil", "IRQ")
+
+
+def test_an_event_dated_by_another_sentence_takes_the_day_its_own_sentence_gives() -> None:
+    text = (
+        "Unions called a general strike on 1 November to protest the bombing.\n\n"
+        "The bombing at noon today against the union headquarters left nine people dead."
+    )
+    bombing = {"what": "bombing", "place": "San Salvador", "country": "El Salvador", "when": "1 November"}
+    backend = MockBackend().enqueue(
+        survey(events=[{**bombing, "quote": "The bombing at noon today"}]), detail(casualty_quote=None)
+    )
+    article = article_from_text(text, published_at=dt.date(1989, 10, 31))
+    (incident,) = Briefer(backend).brief(article).incidents
+    assert (incident.date, incident.date_text) == (dt.date(1989, 10, 31), "today")
+
+
+def test_a_date_the_events_sentence_holds_is_kept_beside_the_day_it_was_said() -> None:
+    text = "Officials said on Tuesday that a drone attacked the base on Monday."
+    event = {"what": "drone", "place": None, "country": "Iraq", "when": "Monday", "quote": "Officials said"}
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2024, 1, 3))).incidents
+    assert incident.date == dt.date(2024, 1, 1)
+
+
+def test_the_place_of_the_dateline_is_every_paragraphs_place() -> None:
+    text = (
+        "KANDAHAR, Afghanistan — A roadside bomb hit a police truck on Monday, officials said.\n\n"
+        "Gunmen later attacked a checkpoint, killing two officers, police said."
+    )
+    bomb = {"what": "roadside bomb", "place": "Kandahar", "country": "Afghanistan", "when": "Monday"}
+    backend = MockBackend().enqueue(
+        survey(
+            events=[
+                {**bomb, "quote": "A roadside bomb"},
+                {**bomb, "what": "gun", "when": None, "quote": "Gunmen"},
+            ]
+        ),
+        detail(casualty_quote=None),
+        detail(casualty_quote=None),
+    )
+    incidents = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2024, 1, 3))).incidents
+    assert [i.location.place for i in incidents] == ["Kandahar", "Kandahar"]
+
+
+def test_a_territory_of_another_country_keeps_its_place_and_names_the_country() -> None:
+    text = "Israeli airstrikes hit four Hamas sites in the Gaza Strip on Saturday."
+    event = {
+        "what": "airstrikes",
+        "place": "Gaza Strip",
+        "country": "Israel",
+        "when": "Saturday",
+        "quote": "Israeli",
+    }
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (incident.location.place, incident.location.country_code) == ("Gaza Strip", "PSE")

@@ -12,6 +12,7 @@ lexical and general, and each is visible in the brief it shapes.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -27,8 +28,8 @@ from ..schema import (
     Target,
     event_type_of,
 )
-from ..text.dates import resolve_date
-from ..text.geo import country_code
+from ..text.dates import day_expression, resolve_date
+from ..text.geo import country_code, country_name, is_whole_country
 from ..text.sentences import sentence_around
 from . import checks, responsibility
 from .extraction import EventStub, IncidentDetail, Survey
@@ -89,11 +90,34 @@ def _dated_in(when: str | None, text: str) -> bool:
     return all((w if w.isdigit() else w[:3]).lower() in folded for w in _DATE_WORDS.findall(when or ""))
 
 
+#: A wire dateline: the place (and date, agency) before the dash that opens the story.
+_DATELINE = re.compile(r"\A\s*[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+)*(?:,[^\n]{0,60}?)?\s(?:--|\u2014|\u2013)\s")
+
+
+def _own_date(stub: EventStub, published: dt.date | None) -> EventStub:
+    """The day the event's own sentence gives, where the model dated it by another sentence:
+    a small model copies one date ("a strike on 1 November") onto every event it lists."""
+    own = day_expression(stub.quote)
+    if not stub.when or own is None or _key(stub.when) in _key(stub.quote):
+        return stub
+    if _dated_in(stub.when, stub.quote):
+        return stub
+    if resolve_date(own, published).date == resolve_date(stub.when, published).date:
+        return stub
+    log.debug("dating %r by its own sentence: %r, not %r", stub.what, own, stub.when)
+    return stub.model_copy(update={"when": own})
+
+
 def _own_places(stubs: list[EventStub], text: str) -> list[EventStub]:
     """Clear a place that another event's paragraph names but this event's does not: a small
     model carries one incident's place over to the next event it lists."""
     found = [locate(stub.quote, text) for stub in stubs]
-    near = [_paragraph(text, f.start, f.end) if f else s.quote for s, f in zip(stubs, found, strict=True)]
+    dateline = _DATELINE.match(text)  # "KABUL, Afghanistan —" is every paragraph's place
+    opening = dateline.group(0) if dateline else ""
+    near = [
+        opening + "\n" + (_paragraph(text, f.start, f.end) if f else s.quote)
+        for s, f in zip(stubs, found, strict=True)
+    ]
     named = [
         bool(s.place) and responsibility.named_in(s.place or "", n) for s, n in zip(stubs, near, strict=True)
     ]
@@ -130,7 +154,8 @@ def candidate_events(survey: Survey, article: Article) -> tuple[list[EventStub],
     text = article.text
     events: list[EventStub] = []
     overviews: list[str] = []
-    for stub in _own_places(_distinct([_whole_quote(_cleaned(s), text) for s in survey.events]), text):
+    whole = [_own_date(_whole_quote(_cleaned(s), text), article.published_at) for s in survey.events]
+    for stub in _own_places(_distinct(whole), text):
         found = locate(stub.quote, text)
         passage = _paragraph(text, found.start, found.end) if found else stub.quote
         if not checks.mentions_violence(passage):
@@ -176,10 +201,13 @@ def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
 
 
 def _location(stub: EventStub, detail: IncidentDetail) -> Location:
-    """Where the event happened; a "place" that is itself a country names the country."""
+    """Where the event happened; a "place" that is itself a country, or lies in another
+    country than the one stated ("Gaza Strip", "Israel"), names the country."""
     place, country = stub.place or None, stub.country or None
-    if place and country_code(place):
+    if is_whole_country(place):
         place, country = None, place
+    elif (inside := country_code(place)) and inside != country_code(country):
+        country = country_name(inside)
     admin1 = detail.admin1 if _key(detail.admin1) not in ("", _key(place), _key(country)) else None
     if place:
         precision = 2 if _REGION_WORDS.search(place) else 1

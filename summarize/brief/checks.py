@@ -174,6 +174,17 @@ _CROWD_VIOLENCE = re.compile(
     r"molotov|petrol bombs?|vandali\w*|smash\w*)\b",
     re.IGNORECASE,
 )
+_BOMB = re.compile(
+    r"\b(bomb(s|ings?)?|dynamite|explosive devices?|explosives|IEDs?|land ?mines?|roadside bomb|car bomb)\b",
+    re.IGNORECASE,
+)
+# kinds of their own, which a bomb named beside them does not turn into an IED
+_NOT_PLANTED = re.compile(
+    r"\b(air ?strikes?|air raids?|drones?|missiles?|rockets?|shell\w*|mortars?|artillery|grenades?|jets?|"
+    r"aircraft|warplanes?|bombers?|bombard\w*|shot|shoot\w*|gun\w*|fir(e|ed|ing) on|opened fire|"
+    r"clash\w*|fought|fight\w*|battl\w*)\b",
+    re.IGNORECASE,
+)
 # what a small model answers where the sentence names a kind it has a type for
 _VAGUE = {
     SubEventType.other,
@@ -195,7 +206,8 @@ def named_kind(sub: SubEventType, reported: str) -> SubEventType:
 
     "kidnapped 17 missionaries" is an abduction, not "other"; "a suicide bomber blew himself
     up" is a suicide bombing, not an IED; protesters who burn or stone are a violent
-    demonstration, not an attack. Only a vaguer or a neighbouring answer is replaced.
+    demonstration, not an attack; "the dynamite attack" with no gun, shell or aircraft
+    named is an explosive device. Only a vaguer or a neighbouring answer is replaced.
     """
     if sub in _VAGUE and _KIDNAP.search(reported):
         return SubEventType.abduction_forced_disappearance
@@ -203,6 +215,8 @@ def named_kind(sub: SubEventType, reported: str) -> SubEventType:
         return SubEventType.suicide_bomb
     if sub in _CROWD_GUESSES and _CROWD.search(reported) and _CROWD_VIOLENCE.search(reported):
         return SubEventType.violent_demonstration
+    if sub in _VAGUE and _BOMB.search(reported) and not _NOT_PLANTED.search(reported):
+        return SubEventType.remote_explosive_landmine_ied
     return sub
 
 
