@@ -16,6 +16,7 @@ The model is loaded lazily: a run whose answers all come from the cache never lo
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -43,6 +44,16 @@ _SEED = 0
 
 def _validation_messages(exc: ValidationError) -> list[str]:
     return [f"{'.'.join(str(p) for p in err['loc']) or 'root'}: {err['msg']}" for err in exc.errors()]
+
+
+def _escaped(content: str) -> str:
+    """The answer with raw control characters in its strings escaped. llama.cpp's schema grammar
+    lets a string hold a raw newline (its ``char`` rule is ``[^"\\\\]``), and a small model copies one
+    from a hard-wrapped article; strict JSON refuses it, and re-asking gets the same answer."""
+    try:
+        return json.dumps(json.loads(content, strict=False), ensure_ascii=False)
+    except ValueError:
+        return content  # not JSON at all: validation reports it
 
 
 class EmbeddedBackend:
@@ -143,7 +154,7 @@ class EmbeddedBackend:
                     usage=usage,
                 )
             try:
-                return Completion(response_model.model_validate_json(content), usage)
+                return Completion(response_model.model_validate_json(_escaped(content)), usage)
             except ValidationError as exc:
                 errors = _validation_messages(exc)
                 log.debug("attempt %d failed validation: %s", attempt, "; ".join(errors))
