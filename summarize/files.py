@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["atomic_write_text", "atomic_writer", "fsync_dir"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_writer", "fsync_dir"]
 
 
 def fsync_dir(directory: Path) -> None:
@@ -29,17 +29,14 @@ def fsync_dir(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
-    """A text stream whose content replaces ``path`` when the block ends without an error.
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it when the block ends without an error.
 
     On an error the temporary file is removed and ``path`` is left as it was.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -48,7 +45,25 @@ def atomic_writer(path: Path, *, newline: str | None = None) -> Iterator[TextIO]
     fsync_dir(path.parent)
 
 
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
+    """A text stream whose content replaces ``path`` when the block ends without an error."""
+    with _replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` so readers see the old file or the new one, never a mix."""
     with atomic_writer(path) as handle:
         handle.write(text)
+
+
+def atomic_write_bytes(path: Path, *chunks: bytes | memoryview) -> None:
+    """Replace ``path`` with ``chunks``, the binary counterpart of ``atomic_write_text``."""
+    with _replacing(path) as tmp, open(tmp, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())

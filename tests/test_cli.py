@@ -125,7 +125,10 @@ def test_markdown_format_has_headline_and_evidence(server: FakeOpenAIServer, art
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "# Armed clash in Gao, Mali, 2 killed, and one more incident"
-    assert '- ✓ *event*: "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers"' in lines
+    assert (
+        '- ✓ *event*: "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers, the army said."'
+        in lines
+    )
     assert "## 2. Remote explosive/landmine/IED: Kidal, Mali" in lines
     assert not result.stdout.lstrip().startswith("{")
     with pytest.raises(json.JSONDecodeError):

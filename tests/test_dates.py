@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from summarize.text.dates import FUTURE_SLACK_DAYS, ResolvedDate, resolve_date
+from summarize.text.dates import FUTURE_SLACK_DAYS, ResolvedDate, day_expression, resolve_date
 
 D = datetime.date
 PUB = D(2023, 12, 11)  # Monday
@@ -193,3 +193,41 @@ def test_february_29_goes_back_to_a_leap_year() -> None:
 
 def test_datetime_publication_is_accepted() -> None:
     assert resolve_date("yesterday", datetime.datetime(2023, 12, 11, 23, 59)) == day(2023, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("when", "background"),
+    [
+        ("Monday", False),
+        ("last week", False),
+        ("earlier this month", False),
+        ("on 3 May", False),
+        ("in April", False),  # the month ended within the news window
+        ("in March", True),
+        ("last year", True),
+        ("in 2010", True),
+        ("July 2010", True),
+        ("in October 2017", False),  # a date after publication is not "recalled"
+        (None, False),
+        ("unknown", False),
+    ],
+)
+def test_an_event_dated_well_before_the_article_is_background(when: str | None, background: bool) -> None:
+    from summarize.brief.checks import is_background
+
+    assert is_background(when, datetime.date(2016, 5, 27)) is background
+    assert is_background(when, None) is False  # undated articles keep every event
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The bombing at noon today left nine dead.", "today"),
+        ("Gunmen attacked the village late Sunday.", "late Sunday"),
+        ("Police said Monday that a bomb exploded last night.", "last night"),
+        ("Officials said on Friday the convoy was hit.", None),
+        ("The attack killed nine people, he said.", None),
+    ],
+)
+def test_the_day_a_sentence_dates_its_event_by(sentence: str, expected: str | None) -> None:
+    assert day_expression(sentence) == expected

@@ -71,13 +71,14 @@ def test_weekday_without_publication_date_stays_unresolved() -> None:
 
 
 def test_zero_casualties_need_a_quote_that_says_none() -> None:
-    # the model says 0 killed for the Gao attack, but no quote says nobody died: not reported
+    # the model says 0 killed and 0 hurt for the Gao attack, but no quote says nobody was: the zeros
+    # go, and what the incident's sentence states ("killing two soldiers") is read instead
     zero = {"count": 0, "qualifier": "exact"}
     backend = MockBackend().enqueue(
         survey(events=survey()["events"][:1]), detail(fatalities=zero, injured=zero)
     )
     incident = Briefer(backend).brief(article_from_text(TEXT)).incidents[0]
-    assert incident.fatalities.count is None
+    assert incident.fatalities.count == 2
     assert incident.injured.count is None
 
 
@@ -143,6 +144,21 @@ def test_blame_needs_a_sentence_about_responsibility() -> None:
     )
     incident = Briefer(backend).brief(article_from_text(TEXT + "\n\n" + strikes)).incidents[0]
     assert (incident.responsibility, incident.perpetrators) == (Responsibility.unknown, [])
+
+
+def test_a_group_named_as_the_attacker_in_the_incidents_own_sentence_is_blamed() -> None:
+    # the reporter's attribution: no "blamed" or "claimed", the group is the sentence's subject
+    text = "JNIM fighters ambushed an army patrol near Menaka on Sunday, killing four soldiers."
+    event = {
+        "what": "ambush",
+        "place": "Menaka",
+        "country": "Mali",
+        "when": "Sunday",
+        "quote": "JNIM fighters",
+    }
+    backend = MockBackend().enqueue(survey(events=[event]), detail(accused=["JNIM"], accusation_quote=text))
+    incident = Briefer(backend).brief(article_from_text(text)).incidents[0]
+    assert (incident.responsibility, incident.perpetrators) == (Responsibility.attributed, ["JNIM"])
 
 
 def test_explosive_sub_event_must_agree_with_named_weapons() -> None:
@@ -424,17 +440,21 @@ def test_negated_words_do_not_support_an_outcome() -> None:
     assert incident.outcome.value == "unknown"
 
 
-def test_context_has_no_repeats_and_no_copy_of_the_summary() -> None:
+def test_an_overview_of_several_countries_is_context_once_and_not_the_summary() -> None:
     stat = "In total, 40 attacks hit Mali and Niger since January."
     text = TEXT + "\n\n" + stat
-    overview = {"what": "attacks", "place": None, "country": "Mali and Niger", "when": None, "quote": stat}
-    context = [
-        stat[len("In total, ") :],
-        "Gunmen stormed a checkpoint in Gao on Tuesday, killing two soldiers",
-    ]
-    backend = MockBackend().enqueue(survey(events=[overview], context=context))
+    overview = {
+        "what": "attacks",
+        "place": None,
+        "country": "Mali and Niger",
+        "when": None,
+        "quote": "In total, 40",
+    }
+    lead_overview = {**overview, "quote": "Gunmen stormed a checkpoint in Gao", "country": "Mali, Niger"}
+    backend = MockBackend().enqueue(survey(events=[overview, dict(overview), lead_overview]))
     brief = Briefer(backend).brief(article_from_text(text))
-    assert brief.context == [stat]
+    assert brief.context == [stat]  # the whole sentence, once; the lead sentence is the summary already
+    assert brief.incidents == []
 
 
 def test_a_shooting_called_a_drone_strike_becomes_an_attack_on_civilians() -> None:
@@ -523,3 +543,334 @@ def test_a_pickled_briefer_asks_its_own_backend_for_its_identity() -> None:
     copy = pickle.loads(pickle.dumps(briefer))
     copy.backend._model = "two"  # type: ignore[attr-defined]  # as if it resolved another model
     assert copy.fingerprint()[0] != fingerprint
+
+
+def test_an_attack_recalled_from_years_before_is_not_an_incident_of_the_article() -> None:
+    text = (
+        "A court in Kampala on Friday sentenced five men to life in prison.\n\n"
+        "The men were convicted over the July 2010 bombings that killed 76 people watching the World Cup "
+        "final."
+    )
+    recalled = {
+        "what": "World Cup bombings",
+        "place": "Kampala",
+        "country": "Uganda",
+        "when": "July 2010",
+        "quote": "The men were convicted over the July 2010 bombings",
+    }
+    backend = MockBackend().enqueue(survey(events=[recalled]))
+    brief = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2016, 5, 27)))
+    assert brief.incidents == []
+    assert brief.is_incident_report is False
+    assert len(backend.calls) == 1  # no detail was asked for it
+
+
+def test_the_same_event_told_this_week_is_an_incident() -> None:
+    # the counterpart: the rule is about the date, not the words
+    text = "Bombs killed 76 people watching the World Cup final in Kampala on Sunday, police said."
+    event = {
+        "what": "bombings",
+        "place": "Kampala",
+        "country": "Uganda",
+        "when": "Sunday",
+        "quote": "Bombs killed 76",
+    }
+    backend = MockBackend().enqueue(
+        survey(events=[event]), detail(sub_event_type="remote_explosive_landmine_ied", weapons=[])
+    )
+    brief = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2010, 7, 13)))
+    (incident,) = brief.incidents
+    assert incident.date == dt.date(2010, 7, 11)
+    assert incident.evidence[0].quote == text  # the opening words grew to the whole sentence
+
+
+def test_counts_the_model_left_out_are_read_from_the_incidents_own_sentence() -> None:
+    text = "A car bomb killed at least seven people and wounded 12 others in Kabul on Wednesday."
+    event = {
+        "what": "car bomb",
+        "place": "Kabul",
+        "country": "Afghanistan",
+        "when": "Wednesday",
+        "quote": "A car",
+    }
+    answer = detail(
+        sub_event_type="remote_explosive_landmine_ied",
+        weapons=["vehicle_bomb"],
+        fatalities={"count": None, "qualifier": None},
+        casualty_quote=None,
+    )
+    backend = MockBackend().enqueue(survey(events=[event]), answer)
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (incident.fatalities.count, incident.fatalities.qualifier) == (7, "at_least")
+    assert (incident.injured.count, incident.injured.qualifier) == (12, "exact")
+
+
+def test_a_count_the_model_gave_is_kept_and_none_is_read_from_other_sentences() -> None:
+    # the model's own figure stands (a later toll); counts of another incident are not borrowed
+    text = (
+        "Gunmen attacked a market in Dablo on Sunday, killing six people.\n\n"
+        "Last week a blast in Silgadji killed five and wounded 20."
+    )
+    event = {
+        "what": "market attack",
+        "place": "Dablo",
+        "country": "Burkina Faso",
+        "when": "Sunday",
+        "quote": "Gunmen",
+    }
+    answer = detail(
+        sub_event_type="attack", fatalities={"count": 8, "qualifier": "exact"}, casualty_quote=None
+    )
+    backend = MockBackend().enqueue(survey(events=[event]), answer)
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.fatalities.count == 8
+    assert incident.injured.count is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Four soldiers died and 12 others were wounded, four seriously.", 4, 12),
+        ("The death toll rose to 30, officials said.", 30, None),
+        ("No one was hurt in the blast.", None, None),  # "none" is the model's zero, not a count
+        ("The 2010 bombings in Kampala were recalled.", None, None),
+        ("More than 300 schoolboys were abducted.", None, None),
+        ("Twenty-one people were killed.", 21, None),
+    ],
+)
+def test_stated_casualties(sentence: str, killed: int | None, injured: int | None) -> None:
+    from summarize.brief.checks import stated_casualties
+
+    dead, hurt = stated_casualties(sentence)
+    assert (dead.count if dead else None, hurt.count if hurt else None) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("answered", "sentence", "kept"),
+    [
+        (
+            "other",
+            "Gunmen kidnapped 17 missionaries near Ganthier on Saturday.",
+            "abduction_forced_disappearance",
+        ),
+        ("remote_explosive_landmine_ied", "A suicide bomber blew himself up at the gate.", "suicide_bomb"),
+        ("attack", "Protesters stormed and burned the consulate on Wednesday.", "violent_demonstration"),
+        (
+            "attack",
+            "The dynamite attack against the union headquarters left nine dead.",
+            "remote_explosive_landmine_ied",
+        ),
+        ("other", "A roadside bomb struck a police truck near the border.", "remote_explosive_landmine_ied"),
+        # right answers are kept: the rule only replaces a vaguer or neighbouring type
+        (
+            "armed_clash",
+            "Soldiers clashed with gunmen who had kidnapped two traders.",
+            "abduction_forced_disappearance",
+        ),
+        ("air_drone_strike", "A drone hit the hostage negotiators' car.", "air_drone_strike"),
+        ("suicide_bomb", "A suicide bomber blew himself up at the gate.", "suicide_bomb"),
+        (
+            "peaceful_protest",
+            "Thousands of protesters marched peacefully through the capital.",
+            "peaceful_protest",
+        ),
+        (
+            "excessive_force_against_protesters",
+            "Police fired on protesters throwing stones.",
+            "excessive_force_against_protesters",
+        ),
+        ("attack", "Gunmen shot dead six worshippers at the church.", "attack"),
+        ("attack", "Gunmen threw a bomb and opened fire on the market.", "attack"),
+        ("armed_clash", "Soldiers clashed with militants planting roadside bombs.", "armed_clash"),
+        ("air_drone_strike", "Warplanes dropped bombs on the town.", "air_drone_strike"),
+        ("suicide_bomb", "A bomber detonated explosives at the checkpoint.", "suicide_bomb"),
+    ],
+)
+def test_the_kind_the_incidents_sentence_names_replaces_a_vaguer_answer(
+    answered: str, sentence: str, kept: str
+) -> None:
+    from summarize.brief.checks import named_kind
+
+    assert named_kind(SubEventType(answered), sentence) is SubEventType(kept)
+
+
+def test_the_target_of_an_attack_is_not_its_perpetrator() -> None:
+    text = "Gunmen attacked the Catholic church of Dablo during Sunday mass, killing six people."
+    event = {
+        "what": "church attack",
+        "place": "Dablo",
+        "country": "Burkina Faso",
+        "when": "Sunday",
+        "quote": "Gunmen",
+    }
+    answer = detail(
+        sub_event_type="attack",
+        targets=[{"name": "Catholic church of Dablo", "type": "religious"}],
+        accused=["Catholic Church of Dablo", "Gunmen"],
+        accusation_quote="Gunmen attacked the Catholic church",
+    )
+    backend = MockBackend().enqueue(survey(events=[event]), answer)
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.perpetrators == ["Gunmen"]  # the church goes, the attackers the sentence names stay
+
+
+@pytest.mark.parametrize(
+    ("sentence", "attacker"),
+    [
+        ("Air defenses shot down 12 of 13 drones launched by Russian forces overnight.", "Russian forces"),
+        ("A Russian missile strike on Odesa killed three people on Wednesday.", "Russian"),
+        ("Israeli airstrikes hit four Hamas sites in Gaza early Saturday.", "Israeli"),
+        (
+            "The attack was carried out by al-Shabab fighters, police said.",
+            None,
+        ),  # not capitalised: left to the model
+        ("Gunmen attacked a church in Dablo on Sunday, killing six.", None),
+        ("A bomb exploded in a market in Kabul on Monday.", None),
+    ],
+)
+def test_the_attacker_an_incidents_sentence_names_in_passing(sentence: str, attacker: str | None) -> None:
+    from summarize.brief.responsibility import reported_attacker
+
+    assert reported_attacker(sentence) == attacker
+
+
+def test_a_passing_attribution_fills_an_empty_perpetrator_but_never_overrules_the_model() -> None:
+    text = "A Russian missile strike on Odesa killed three people on Wednesday, officials said."
+    event = {
+        "what": "missile strike",
+        "place": "Odesa",
+        "country": "Ukraine",
+        "when": "Wednesday",
+        "quote": "A Russian",
+    }
+    kind = {"sub_event_type": "shelling_artillery_missile_attack", "weapons": ["missile"]}
+    backend = MockBackend().enqueue(
+        survey(events=[event]), detail(**kind), survey(events=[event]), detail(**kind, accused=["Ukraine"])
+    )
+    (nobody,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (nobody.perpetrators, nobody.responsibility) == (["Russian"], Responsibility.attributed)
+    (named,) = Briefer(backend).brief(article_from_text(text + " Moscow blamed Ukraine.")).incidents
+    assert named.perpetrators == ["Ukraine"]  # the model's blamed group stands
+
+
+def test_a_date_the_article_does_not_contain_does_not_make_an_event_background() -> None:
+    text = "Gunmen attacked a military camp in Nara before dawn Saturday, killing three soldiers."
+    invented = {
+        "what": "camp attack",
+        "place": "Nara",
+        "country": "Mali",
+        "when": "on 12 March",
+        "quote": "Gunmen",
+    }
+    backend = MockBackend().enqueue(survey(events=[invented]), detail())
+    brief = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2015, 6, 27)))
+    assert len(brief.incidents) == 1
+
+
+def test_a_quote_cut_off_at_its_length_bound_is_found_without_its_broken_last_word() -> None:
+    blame = "Officials blamed JNIM for the Kidal bombing, the worst attack on the convoy route this year."
+    cut = blame[:60] + "1"  # what the model writes when the string's bound stops it mid-word
+    backend = MockBackend().enqueue(
+        survey(events=[survey()["events"][1]]), detail(accused=["JNIM"], accusation_quote=cut)
+    )
+    incident = Briefer(backend).brief(article_from_text(TEXT + "\n\n" + blame)).incidents[0]
+    (accusation,) = [e for e in incident.evidence if e.field == "perpetrators"]
+    assert accusation.verified and accusation.quote == blame
+
+
+def test_a_place_carried_over_from_another_incident_is_not_its_place() -> None:
+    text = (
+        "Attacks on Monday targeted two bases in Iraq and Syria, an official said.\n\n"
+        "Rockets were fired at a base in Ash Sadadi district, he added.\n\n"
+        "On Saturday, a group said in a statement that the latest attacks were a warning."
+    )
+    monday = {
+        "what": "rockets",
+        "place": "Ash Sadadi district",
+        "country": "Syria",
+        "when": "Monday",
+        "quote": "Rockets",
+    }
+    saturday = {**monday, "when": "Saturday", "quote": "On Saturday, a group said"}
+    kind = {
+        "sub_event_type": "shelling_artillery_missile_attack",
+        "weapons": ["rocket"],
+        "casualty_quote": None,
+    }
+    backend = MockBackend().enqueue(survey(events=[monday, saturday]), detail(**kind), detail(**kind))
+    first, second = Briefer(backend).brief(article_from_text(text)).incidents
+    assert first.location.place == "Ash Sadadi district"  # named in its own paragraph
+    assert second.location.place is None  # carried over from the other incident
+
+
+def test_a_place_that_is_itself_a_country_names_the_incidents_country() -> None:
+    text = "A drone attacked a base in Iraq on Monday, officials in Washington said."
+    event = {"what": "drone", "place": "Iraq", "country": "USA", "when": "Monday", "quote": "A drone"}
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert incident.location.place is None
+    assert (incident.location.country, incident.location.country_code) == ("Iraq", "IRQ")
+
+
+def test_a_town_keeps_the_stated_country() -> None:
+    text = "A drone attacked a base near Erbil on Monday, officials said."
+    event = {"what": "drone", "place": "Erbil", "country": "Iraq", "when": "Monday", "quote": "A drone"}
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (incident.location.place, incident.location.country_code) == ("Erbil", "IRQ")
+
+
+def test_an_event_dated_by_another_sentence_takes_the_day_its_own_sentence_gives() -> None:
+    text = (
+        "Unions called a general strike on 1 November to protest the bombing.\n\n"
+        "The bombing at noon today against the union headquarters left nine people dead."
+    )
+    bombing = {"what": "bombing", "place": "San Salvador", "country": "El Salvador", "when": "1 November"}
+    backend = MockBackend().enqueue(
+        survey(events=[{**bombing, "quote": "The bombing at noon today"}]), detail(casualty_quote=None)
+    )
+    article = article_from_text(text, published_at=dt.date(1989, 10, 31))
+    (incident,) = Briefer(backend).brief(article).incidents
+    assert (incident.date, incident.date_text) == (dt.date(1989, 10, 31), "today")
+
+
+def test_a_date_the_events_sentence_holds_is_kept_beside_the_day_it_was_said() -> None:
+    text = "Officials said on Tuesday that a drone attacked the base on Monday."
+    event = {"what": "drone", "place": None, "country": "Iraq", "when": "Monday", "quote": "Officials said"}
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2024, 1, 3))).incidents
+    assert incident.date == dt.date(2024, 1, 1)
+
+
+def test_the_place_of_the_dateline_is_every_paragraphs_place() -> None:
+    text = (
+        "KANDAHAR, Afghanistan — A roadside bomb hit a police truck on Monday, officials said.\n\n"
+        "Gunmen later attacked a checkpoint, killing two officers, police said."
+    )
+    bomb = {"what": "roadside bomb", "place": "Kandahar", "country": "Afghanistan", "when": "Monday"}
+    backend = MockBackend().enqueue(
+        survey(
+            events=[
+                {**bomb, "quote": "A roadside bomb"},
+                {**bomb, "what": "gun", "when": None, "quote": "Gunmen"},
+            ]
+        ),
+        detail(casualty_quote=None),
+        detail(casualty_quote=None),
+    )
+    incidents = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2024, 1, 3))).incidents
+    assert [i.location.place for i in incidents] == ["Kandahar", "Kandahar"]
+
+
+def test_a_territory_of_another_country_keeps_its_place_and_names_the_country() -> None:
+    text = "Israeli airstrikes hit four Hamas sites in the Gaza Strip on Saturday."
+    event = {
+        "what": "airstrikes",
+        "place": "Gaza Strip",
+        "country": "Israel",
+        "when": "Saturday",
+        "quote": "Israeli",
+    }
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    assert (incident.location.place, incident.location.country_code) == ("Gaza Strip", "PSE")

@@ -84,3 +84,14 @@ def test_an_atomic_write_that_fails_leaves_the_old_file(tmp_path: Path) -> None:
         interrupted()
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.json"]  # no temporary file left
+
+
+def test_atomic_bytes_replace_the_file_whole(tmp_path: Path) -> None:
+    from summarize.files import atomic_write_bytes
+
+    target = tmp_path / "prefix.state"
+    atomic_write_bytes(target, b"head\n\n", memoryview(b"0123456789")[:4])
+    assert target.read_bytes() == b"head\n\n0123"
+    atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["prefix.state"]

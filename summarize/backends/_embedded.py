@@ -1,19 +1,22 @@
 """The embedded default model: llama.cpp in-process, no key, no network.
 
-This is the only module that imports ``llama_cpp``. Decoding is constrained to the
-response model's JSON Schema (llama.cpp compiles it to a grammar), so the answer
-always parses; pydantic then validates it, and a failed validation is re-asked
+This module and ``_llama_greedy`` are the only ones that import ``llama_cpp``.
+Decoding is constrained to the response model's JSON Schema (llama.cpp compiles it
+to a grammar; ``_llama_greedy`` checks it at the cost of one token a step), so the
+answer always parses; pydantic then validates it, and a failed validation is re-asked
 with the errors, up to ``max_retries`` times.
 
 llama.cpp keeps the tokens it evaluated last and reuses the longest common
 prefix on the next call. The prompts put the static system message first and
 the article next, so the passes over one article, and the system message across
-articles, are evaluated once per process. The model is loaded lazily: a run
-whose answers all come from the cache never loads it.
+articles, are evaluated once per process; the system message's evaluated state is
+also saved to disk once per machine (``_llama_prefix``), so a new process skips it.
+The model is loaded lazily: a run whose answers all come from the cache never loads it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -41,6 +44,16 @@ _SEED = 0
 
 def _validation_messages(exc: ValidationError) -> list[str]:
     return [f"{'.'.join(str(p) for p in err['loc']) or 'root'}: {err['msg']}" for err in exc.errors()]
+
+
+def _escaped(content: str) -> str:
+    """The answer with raw control characters in its strings escaped. llama.cpp's schema grammar
+    lets a string hold a raw newline (its ``char`` rule is ``[^"\\\\]``), and a small model copies one
+    from a hard-wrapped article; strict JSON refuses it, and re-asking gets the same answer."""
+    try:
+        return json.dumps(json.loads(content, strict=False), ensure_ascii=False)
+    except ValueError:
+        return content  # not JSON at all: validation reports it
 
 
 class EmbeddedBackend:
@@ -83,7 +96,7 @@ class EmbeddedBackend:
         if self._llm is not None:
             return self._llm
         try:
-            from llama_cpp import Llama
+            from ._llama_greedy import FastGrammarLlama
         except ImportError as exc:
             raise ModelUnavailable(
                 "the embedded model needs llama-cpp-python; install it with: pip install 'summarize[local]'"
@@ -91,7 +104,7 @@ class EmbeddedBackend:
         path = self._custom_path or ensure_default_model(self._settings.models_dir)
         log.debug("loading %s", path)
         try:
-            self._llm = Llama(
+            self._llm = FastGrammarLlama(
                 model_path=str(path),
                 n_ctx=self._settings.n_ctx,
                 n_threads=self._settings.n_threads or os.cpu_count() or 1,
@@ -114,6 +127,16 @@ class EmbeddedBackend:
 
     def _complete(self, conversation: list[Message], response_model: type[T]) -> Completion[T]:
         llm = self._load()
+        if self._settings.reuse_prefix and conversation and conversation[0]["role"] == "system":
+            from ._llama_prefix import prime_prefix
+
+            prime_prefix(
+                llm,
+                conversation[0],
+                directory=self._settings.models_dir / "states",
+                model_digest=str(self.identity()["model_sha256"]),
+                n_ctx=self._settings.n_ctx,
+            )
         schema = response_model.model_json_schema()
         usage = Usage()
         errors: list[str] = []
@@ -131,7 +154,7 @@ class EmbeddedBackend:
                     usage=usage,
                 )
             try:
-                return Completion(response_model.model_validate_json(content), usage)
+                return Completion(response_model.model_validate_json(_escaped(content)), usage)
             except ValidationError as exc:
                 errors = _validation_messages(exc)
                 log.debug("attempt %d failed validation: %s", attempt, "; ".join(errors))

@@ -1,7 +1,8 @@
 """From the model's answers to checked incidents: everything the model is not trusted with.
 
 The model lists events and describes each; this module decides what of that stands.
-Quotes are located in the article (and replaced by its own words); dates, country codes
+Quotes (the opening words of a sentence) are located in the article, and the whole
+sentence they begin, in the article's own words, becomes the evidence; dates, country codes
 and event types are derived; an event whose paragraph speaks of no violence is
 dropped, one spread over several countries becomes context; a claim needs a claim
 sentence, actors must be named in the article, weapons near the incident, outcomes
@@ -11,6 +12,7 @@ lexical and general, and each is visible in the brief it shapes.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -26,8 +28,9 @@ from ..schema import (
     Target,
     event_type_of,
 )
-from ..text.dates import resolve_date
-from ..text.geo import country_code
+from ..text.dates import day_expression, resolve_date
+from ..text.geo import country_code, country_name, is_whole_country
+from ..text.sentences import sentence_around
 from . import checks, responsibility
 from .extraction import EventStub, IncidentDetail, Survey
 from .grounding import locate
@@ -77,20 +80,88 @@ def _cleaned(stub: EventStub) -> EventStub:
     )
 
 
-def candidate_events(survey: Survey, text: str) -> tuple[list[EventStub], list[str]]:
+_DATE_WORDS = re.compile(r"\d+|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
+def _dated_in(when: str | None, text: str) -> bool:
+    """Whether the article itself holds the numbers and months of a date: a small model invents
+    "on 12 March" for an attack the article dates "Saturday"."""
+    folded = text.lower()
+    return all((w if w.isdigit() else w[:3]).lower() in folded for w in _DATE_WORDS.findall(when or ""))
+
+
+#: A wire dateline: the place (and date, agency) before the dash that opens the story.
+_DATELINE = re.compile(r"\A\s*[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+)*(?:,[^\n]{0,60}?)?\s(?:--|\u2014|\u2013)\s")
+
+
+def _own_date(stub: EventStub, published: dt.date | None) -> EventStub:
+    """The day the event's own sentence gives, where the model dated it by another sentence:
+    a small model copies one date ("a strike on 1 November") onto every event it lists."""
+    own = day_expression(stub.quote)
+    if not stub.when or own is None or _key(stub.when) in _key(stub.quote):
+        return stub
+    if _dated_in(stub.when, stub.quote):
+        return stub
+    if resolve_date(own, published).date == resolve_date(stub.when, published).date:
+        return stub
+    log.debug("dating %r by its own sentence: %r, not %r", stub.what, own, stub.when)
+    return stub.model_copy(update={"when": own})
+
+
+def _own_places(stubs: list[EventStub], text: str) -> list[EventStub]:
+    """Clear a place that another event's paragraph names but this event's does not: a small
+    model carries one incident's place over to the next event it lists."""
+    found = [locate(stub.quote, text) for stub in stubs]
+    dateline = _DATELINE.match(text)  # "KABUL, Afghanistan —" is every paragraph's place
+    opening = dateline.group(0) if dateline else ""
+    near = [
+        opening + "\n" + (_paragraph(text, f.start, f.end) if f else s.quote)
+        for s, f in zip(stubs, found, strict=True)
+    ]
+    named = [
+        bool(s.place) and responsibility.named_in(s.place or "", n) for s, n in zip(stubs, near, strict=True)
+    ]
+    kept = []
+    for i, stub in enumerate(stubs):
+        if stub.place and not named[i]:
+            elsewhere = any(
+                j != i and named[j] and _key(o.place) == _key(stub.place) for j, o in enumerate(stubs)
+            )
+            if elsewhere:
+                log.debug("dropping place %r of %r: it is another event's", stub.place, stub.what)
+                stub = stub.model_copy(update={"place": None})
+        kept.append(stub)
+    return kept
+
+
+def _whole_quote(stub: EventStub, text: str) -> EventStub:
+    """The stub with its quote's opening words replaced by the whole sentence they begin."""
+    found = locate(stub.quote, text)
+    if found is None:
+        return stub
+    start, end = sentence_around(text, found.start, found.end)
+    return stub.model_copy(update={"quote": text[start:end]})
+
+
+def candidate_events(survey: Survey, article: Article) -> tuple[list[EventStub], list[str]]:
     """The events worth detailing, and the quotes of overviews that belong in context.
 
     An event whose paragraph says nothing of violence or security is dropped (a small
-    model lists a central bank decision as an "incident"); one spread over several
-    countries is an overview of many events, not an incident.
+    model lists a central bank decision as an "incident"), and so is one dated well
+    before the article (the attack a trial or an anniversary recalls); one spread over
+    several countries is an overview of many events, not an incident.
     """
+    text = article.text
     events: list[EventStub] = []
     overviews: list[str] = []
-    for stub in _distinct([_cleaned(s) for s in survey.events]):
+    whole = [_own_date(_whole_quote(_cleaned(s), text), article.published_at) for s in survey.events]
+    for stub in _own_places(_distinct(whole), text):
         found = locate(stub.quote, text)
         passage = _paragraph(text, found.start, found.end) if found else stub.quote
         if not checks.mentions_violence(passage):
             log.debug("dropping non-violent event %r", stub.what)
+        elif checks.is_background(stub.when, article.published_at) and _dated_in(stub.when, text):
+            log.debug("dropping event %r of %r: recalled, not news", stub.what, stub.when)
         elif checks.several_countries(stub.country):
             overviews.append(stub.quote)
         else:
@@ -111,26 +182,33 @@ def context_facts(items: Sequence[str], text: str, summary: str) -> list[str]:
 
 
 def _ground(field_name: EvidenceField, quote: str, text: str) -> Evidence:
-    """Find the model's quote in the article; a verified quote is replaced by the article's own words."""
+    """Find the model's quote in the article; a verified quote becomes the article's whole sentence.
+
+    A quote that ran into its length bound ends in a broken word (constrained decoding
+    makes the model close the string with whatever token fits): without that last word
+    the rest is found.
+    """
     match = locate(quote, text)
+    if match is None and " " in quote.strip():
+        match = locate(quote.strip().rsplit(" ", 1)[0], text)
     if match is None:
         log.debug("unverified quote for %s: %r", field_name, quote)
         return Evidence(field=field_name, quote=quote, start=None, end=None, verified=False)
+    start, end = sentence_around(text, match.start, match.end)
     return Evidence(
-        field=field_name,
-        quote=text[match.start : match.end],
-        start=match.start,
-        end=match.end,
-        verified=True,
-        match=match.kind,
+        field=field_name, quote=text[start:end], start=start, end=end, verified=True, match=match.kind
     )
 
 
 def _location(stub: EventStub, detail: IncidentDetail) -> Location:
-    place = stub.place or None
-    if place and stub.country and _key(place) == _key(stub.country):
-        place = None
-    admin1 = detail.admin1 if _key(detail.admin1) not in ("", _key(place), _key(stub.country)) else None
+    """Where the event happened; a "place" that is itself a country, or lies in another
+    country than the one stated ("Gaza Strip", "Israel"), names the country."""
+    place, country = stub.place or None, stub.country or None
+    if is_whole_country(place):
+        place, country = None, place
+    elif (inside := country_code(place)) and inside != country_code(country):
+        country = country_name(inside)
+    admin1 = detail.admin1 if _key(detail.admin1) not in ("", _key(place), _key(country)) else None
     if place:
         precision = 2 if _REGION_WORDS.search(place) else 1
     else:
@@ -138,8 +216,8 @@ def _location(stub: EventStub, detail: IncidentDetail) -> Location:
     return Location(
         place=place,
         admin1=admin1,
-        country=stub.country or None,
-        country_code=country_code(stub.country),
+        country=country,
+        country_code=country_code(country),
         geo_precision=precision,
     )
 
@@ -153,28 +231,47 @@ def _paragraph(text: str, start: int | None, end: int | None) -> str:
     return text[0 if begin < 0 else begin : len(text) if stop < 0 else stop]
 
 
-def _actors(names: Sequence[str], text: str) -> list[str]:
-    """Names the article actually contains, without repeats."""
-    return [n for n in dict.fromkeys(n.strip() for n in names) if n and responsibility.named_in(n, text)]
+def _actors(names: Sequence[str], text: str, targets: Sequence[str] = ()) -> list[str]:
+    """Names the article actually contains, without repeats, and none the incident's own target
+    (a small model names the church that was attacked as the attacker)."""
+    hit = {_key(t) for t in targets}
+    return [
+        n
+        for n in dict.fromkeys(n.strip() for n in names)
+        if n and _key(n) not in hit and responsibility.named_in(n, text)
+    ]
 
 
 def _responsibility(
-    detail: IncidentDetail, claim: Evidence | None, accusation: Evidence | None, text: str, place: str | None
+    detail: IncidentDetail,
+    claim: Evidence | None,
+    accusation: Evidence | None,
+    text: str,
+    event: tuple[str, str | None],
 ) -> tuple[list[str], Responsibility, list[str]]:
     """Who did it and who says so, believing only names the article contains.
 
-    A claim needs its own quote found in the article; otherwise the claimants are
-    treated as blamed. Blame for "most of the attacks" that does not name this
-    incident's place is about a campaign, not this incident, and is not kept; nor is
-    "blame" quoted from a sentence that says nothing about responsibility. The
-    wording of the accusation decides attributed, suspected or denied.
+    ``event`` is the sentence that reports the incident and its place. A claim needs
+    its own quote found in the article; otherwise the claimants are treated as
+    blamed. Blame for "most of the attacks" that does not name this incident's place
+    is about a campaign, not this incident, and is not kept; nor is "blame" quoted
+    from a sentence that says nothing about responsibility, unless the group is named
+    in the incident's own sentence ("Al-Shabab fighters stormed the base"): the
+    reporter's attribution, which also names the attacker when nobody else does
+    ("drones launched by Russian forces"). The wording of the accusation decides
+    attributed, suspected or denied.
     """
-    claimed_by = _actors(detail.claimed_by, text)
-    accused = _actors(detail.accused, text)
+    reported, place = event
+    targets = [t.name for t in detail.targets]
+    claimed_by = _actors(detail.claimed_by, text, targets)
+    accused = _actors(detail.accused, text, targets)
     blame_sentence = _sentence_of(accusation, text)
     if blame_sentence and (
         responsibility.is_general_blame(blame_sentence, place)
-        or not responsibility.speaks_of_responsibility(blame_sentence)
+        or not (
+            responsibility.speaks_of_responsibility(blame_sentence)
+            or any(responsibility.named_in(name, reported) for name in accused)
+        )
     ):
         accused, accusation = [], None
     claim_sentence = _sentence_of(claim, text)
@@ -187,6 +284,9 @@ def _responsibility(
     if claimed_by:
         return perpetrators, Responsibility.claimed, claimed_by
     if not accused:
+        attacker = responsibility.reported_attacker(reported)
+        if attacker and _actors([attacker], reported, targets):
+            return [attacker], Responsibility.attributed, []
         return perpetrators, Responsibility.unknown, []
     return perpetrators, Responsibility(responsibility.tone_of(_sentence_of(accusation, text))), []
 
@@ -206,6 +306,27 @@ def _casualties(value: Casualties, support: Sequence[str]) -> Casualties:
     return value
 
 
+def _counts(detail: IncidentDetail, support: Sequence[str], reported: str) -> tuple[Casualties, Casualties]:
+    """Killed and injured: the model's counts (a zero only with a sentence that says none), and
+    where it gave none, the count the incident's own sentence states in so many words."""
+    counts = [_casualties(detail.fatalities, support), _casualties(detail.injured, support)]
+    if reported and any(c.count is None for c in counts):
+        stated = checks.stated_casualties(reported)
+        counts = [c if c.count is not None or s is None else s for c, s in zip(counts, stated, strict=True)]
+    return counts[0], counts[1]
+
+
+def _unique(evidence: list[Evidence]) -> list[Evidence]:
+    """Evidence without repeats: one entry per field and sentence, the first kept."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for item in evidence:
+        if (item.field, _key(item.quote)) not in seen:
+            seen.add((item.field, _key(item.quote)))
+            kept.append(item)
+    return kept
+
+
 def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, article: Article) -> Incident:
     text = article.text
     detail = detail.model_copy(
@@ -218,18 +339,14 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
     claim = _ground("responsibility", detail.claim_quote, text) if detail.claim_quote else None
     accusation = _ground("perpetrators", detail.accusation_quote, text) if detail.accusation_quote else None
     toll = _ground("fatalities", detail.casualty_quote, text) if detail.casualty_quote else None
-    evidence = [event]
-    for extra in (claim, accusation, toll):
-        if extra is not None and all(_key(extra.quote) != _key(e.quote) for e in evidence):
-            evidence.append(extra)
+    evidence = _unique([event, *(e for e in (claim, accusation, toll) if e is not None)])
     support = [text[ev.start : ev.end] for ev in evidence if ev.start is not None and ev.end is not None]
     scope = _paragraph(text, event.start, event.end)
     reported = text[event.start : event.end] if event.start is not None and event.end is not None else ""
     weapons = list(
         dict.fromkeys([*checks.supported_weapons(detail.weapons, scope), *checks.named_weapons(reported)])
     )
-    fatalities = _casualties(detail.fatalities, support)
-    injured = _casualties(detail.injured, support)
+    fatalities, injured = _counts(detail, support, reported)
     target_types = [t.type for t in detail.targets]
     sub_event = checks.violent_sub_event(
         checks.sub_event_for(detail.sub_event_type, weapons, scope, target_types=target_types),
@@ -238,9 +355,14 @@ def build_incident(incident_id: str, stub: EventStub, detail: IncidentDetail, ar
         reported=reported,
         target_types=target_types,
     )
-    perpetrators, responsibility, claimed_by = _responsibility(detail, claim, accusation, text, stub.place)
+    sub_event = checks.named_kind(sub_event, reported)
+    perpetrators, responsibility, claimed_by = _responsibility(
+        detail, claim, accusation, text, (reported, stub.place)
+    )
     if claim is not None and not claimed_by:  # the "claim" was blame after all
-        evidence = [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
+        evidence = _unique(
+            [e.model_copy(update={"field": "perpetrators"}) if e is claim else e for e in evidence]
+        )
     resolved = resolve_date(stub.when, article.published_at)
     location = _location(stub, detail)
     return Incident(

@@ -11,17 +11,23 @@ weapons kept. Who did it, and who says so, is checked in ``responsibility``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
-from ..schema import Outcome, SubEventType, TargetType, Weapon
+from ..schema import Casualties, Outcome, SubEventType, TargetType, Weapon
+from ..text.dates import resolve_date
+from ..text.numbers import NUMBER, number_value
 
 __all__ = [
+    "is_background",
     "known",
     "mentioned",
     "mentions_violence",
+    "named_kind",
     "named_weapons",
     "several_countries",
+    "stated_casualties",
     "sub_event_for",
     "supported_outcome",
     "supported_weapons",
@@ -157,12 +163,91 @@ def violent_sub_event(
     return _attack_kind(weapons, target_types) or SubEventType.attack
 
 
+_KIDNAP = re.compile(r"\b(kidnap\w*|abduct\w*|hostages?|taken captive|seized \d+ people)\b", re.IGNORECASE)
+_SUICIDE = re.compile(
+    r"\b(suicide (bomb\w*|attack\w*|car bomb\w*|vest\w*|blast)|blew (himself|herself|themselves) up)\b",
+    re.IGNORECASE,
+)
+_CROWD = re.compile(r"\b(protest\w*|demonstrat\w*|rioters?|riots?|mobs?)\b", re.IGNORECASE)
+_CROWD_VIOLENCE = re.compile(
+    r"\b(burn\w*|set (fire|ablaze)|torch\w*|ston\w*|rocks|clash\w*|loot\w*|storm\w*|ransack\w*|"
+    r"molotov|petrol bombs?|vandali\w*|smash\w*)\b",
+    re.IGNORECASE,
+)
+_BOMB = re.compile(
+    r"\b(bomb(s|ings?)?|dynamite|explosive devices?|explosives|IEDs?|land ?mines?|roadside bomb|car bomb)\b",
+    re.IGNORECASE,
+)
+# kinds of their own, which a bomb named beside them does not turn into an IED
+_NOT_PLANTED = re.compile(
+    r"\b(air ?strikes?|air raids?|drones?|missiles?|rockets?|shell\w*|mortars?|artillery|grenades?|jets?|"
+    r"aircraft|warplanes?|bombers?|bombard\w*|shot|shoot\w*|gun\w*|fir(e|ed|ing) on|opened fire|"
+    r"clash\w*|fought|fight\w*|battl\w*)\b",
+    re.IGNORECASE,
+)
+# what a small model answers where the sentence names a kind it has a type for
+_VAGUE = {
+    SubEventType.other,
+    SubEventType.attack,
+    SubEventType.armed_clash,
+    SubEventType.change_to_group_activity,
+}
+_EXPLOSION_GUESSES = {SubEventType.remote_explosive_landmine_ied, SubEventType.grenade, SubEventType.attack}
+_CROWD_GUESSES = {
+    SubEventType.attack,
+    SubEventType.armed_clash,
+    SubEventType.other,
+    SubEventType.peaceful_protest,
+}
+
+
+def named_kind(sub: SubEventType, reported: str) -> SubEventType:
+    """The sub-event type the incident's own sentence names in so many words, over a vaguer answer.
+
+    "kidnapped 17 missionaries" is an abduction, not "other"; "a suicide bomber blew himself
+    up" is a suicide bombing, not an IED; protesters who burn or stone are a violent
+    demonstration, not an attack; "the dynamite attack" with no gun, shell or aircraft
+    named is an explosive device. Only a vaguer or a neighbouring answer is replaced.
+    """
+    if sub in _VAGUE and _KIDNAP.search(reported):
+        return SubEventType.abduction_forced_disappearance
+    if sub in _EXPLOSION_GUESSES and _SUICIDE.search(reported):
+        return SubEventType.suicide_bomb
+    if sub in _CROWD_GUESSES and _CROWD.search(reported) and _CROWD_VIOLENCE.search(reported):
+        return SubEventType.violent_demonstration
+    if sub in _VAGUE and _BOMB.search(reported) and not _NOT_PLANTED.search(reported):
+        return SubEventType.remote_explosive_landmine_ied
+    return sub
+
+
 _SEVERAL = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*", re.IGNORECASE)
 
 
 def several_countries(country: str | None) -> bool:
     """ "Iraq and Syria": an aggregate of events, not one incident (an incident has one place)."""
     return country is not None and len([p for p in _SEVERAL.split(country) if p.strip()]) > 1
+
+
+# how long an event stays news: an attack older than this is recalled, not reported
+NEWS_WINDOW = dt.timedelta(days=31)
+_PERIOD = {"day": 0, "week": 6, "month": 30, "year": 365}
+
+
+def is_background(when: str | None, published: dt.date | None) -> bool:
+    """Whether an event's date, as written, lies well before the article: recalled, not news.
+
+    A trial, a sentencing or an anniversary recalls the attack it is about ("the 2010
+    bombings", "in October 2017", "last year"); a small model lists those as incidents.
+    The period the words denote must end more than ``NEWS_WINDOW`` before publication:
+    "Monday", "last week" and "earlier this month" stay news.
+    """
+    if not when or published is None:
+        return False
+    resolved = resolve_date(when, published)
+    if resolved.date is None or resolved.precision not in _PERIOD:
+        return False
+    period_end = resolved.date + dt.timedelta(days=_PERIOD[resolved.precision])
+    return period_end < published - NEWS_WINDOW
 
 
 _VIOLENCE = re.compile(
@@ -223,3 +308,51 @@ def supported_outcome(outcome: Outcome, scope: str) -> Outcome:
         if not _NEGATED.search(scope[max(0, found.start() - 40) : found.start()]):
             return outcome
     return Outcome.unknown
+
+
+_HEDGES = {
+    "at least": "at_least",
+    "more than": "at_least",
+    "over": "at_least",
+    "some": "approximate",
+    "about": "approximate",
+    "nearly": "approximate",
+    "around": "approximate",
+    "approximately": "approximate",
+}
+_HEDGE = "(?:" + "|".join(_HEDGES) + ")"
+# up to three words between a number and its state ("seven people were"), none of them another clause's
+_LINK = (
+    r"(?:(?!(?:and|or|but|while|killed|dead|died|wounded|injured|hurt)\b)[\w'-]+\s+){0,3}?"
+    r"(?:(?:were|was|have been|had been|are|been)\s+)?"
+)
+
+
+def _toll(verbs: str, states: str) -> re.Pattern[str]:
+    """ "killing (at least) 7" or "7 (people were) killed"."""
+    return re.compile(
+        rf"\b(?:{verbs})\s+(?:(?P<h1>{_HEDGE})\s+)?(?P<n1>{NUMBER})\b"
+        rf"|(?<![Nn]o )(?<![Nn]ot )\b(?:(?P<h2>{_HEDGE})\s+)?(?P<n2>{NUMBER})\s+{_LINK}(?:{states})\b",
+        re.IGNORECASE,
+    )
+
+
+_KILLED = _toll(r"kill(?:ed|ing)|left|death toll (?:\w+ ){0,2}?(?:to|at|of)", r"killed|dead|died")
+_INJURED = _toll(r"wound(?:ed|ing)|injur(?:ed|ing)|hurt(?:ing)?", r"wounded|injured|hurt")
+
+
+def _stated(pattern: re.Pattern[str], sentence: str) -> Casualties | None:
+    for found in pattern.finditer(sentence):
+        raw = found.group("n1") or found.group("n2")
+        value = number_value(raw)
+        if raw.isdigit() and 1900 <= value <= 2100:  # a year ("the 2010 bombings killed"), not a count
+            continue
+        hedge = found.group("h1") or found.group("h2")
+        return Casualties(count=value, qualifier=_HEDGES[hedge.lower()] if hedge else "exact")
+    return None
+
+
+def stated_casualties(sentence: str) -> tuple[Casualties | None, Casualties | None]:
+    """The killed and injured counts a sentence states in so many words ("killing seven", "12 were
+    wounded"), ``None`` for each it does not: read only where the model gave no count."""
+    return _stated(_KILLED, sentence), _stated(_INJURED, sentence)

@@ -175,7 +175,7 @@ class Briefer:
         seen, was_cut = truncate(article, self.max_article_chars)
         report("listing incidents")
         survey: Survey = yield _Ask(self.prompts.survey_messages(seen), Survey)
-        stubs, aggregates = candidate_events(survey, seen.text)
+        stubs, aggregates = candidate_events(survey, seen)
         claims, blame = responsibility_leads(seen.text) if stubs else ([], [])
         incidents: list[Incident] = []
         for number, stub in enumerate(stubs, start=1):
@@ -197,7 +197,7 @@ class Briefer:
             headline=incident_headline(kept) if kept else survey.headline,
             summary=summary,
             is_incident_report=bool(kept),
-            context=context_facts([*survey.context, *aggregates], seen.text, summary),
+            context=context_facts(aggregates, seen.text, summary),
             **grounded,
             provenance=self._provenance(tally, started),
         )

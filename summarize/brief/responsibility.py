@@ -23,6 +23,7 @@ __all__ = [
     "is_claim",
     "is_general_blame",
     "named_in",
+    "reported_attacker",
     "responsibility_leads",
     "speaks_of_responsibility",
     "tone_of",
@@ -102,3 +103,31 @@ def named_in(name: str, text: str, threshold: float = 90.0) -> bool:
     if not needle.strip():
         return False
     return needle in haystack or fuzz.partial_ratio(needle, haystack) >= threshold
+
+
+_FORCE = (
+    r"(?:forces|troops|military|army|navy|militants|fighters|rebels|insurgents|jihadists|separatists|"
+    r"militia\w*)"
+)
+# "launched by Russian forces", "carried out by al-Shabab fighters"
+_AGENT = re.compile(
+    rf"\b(?:launched|fired|carried out|conducted|attacked|killed|shot down|targeted|hit|struck) by (?:the )?"
+    rf"(?P<actor>(?:[A-Z][\w.'-]*\s+){{1,3}}{_FORCE})\b"
+)
+# "Russian missiles", "Israeli airstrikes", "Houthi drones": the reporter's attribution by adjective
+_BY_ADJECTIVE = re.compile(
+    rf"\b(?P<actor>[A-Z][a-z]+(?:ian|an|i|ese|ish))\s+(?:{_FORCE}|drones?|missiles?|rockets?|"
+    r"(?:air ?)?strikes?|warplanes|jets|aircraft|shelling|artillery|shells)\b"
+)
+
+
+def reported_attacker(sentence: str) -> str | None:
+    """The attacker an incident's own sentence names when nobody is blamed or claims it.
+
+    Wire copy often attributes in passing: "drones launched by Russian forces", "a
+    Russian missile strike", "Israeli airstrikes". The actor is taken as written.
+    """
+    for pattern in (_AGENT, _BY_ADJECTIVE):
+        if found := pattern.search(sentence):
+            return found.group("actor").strip()
+    return None

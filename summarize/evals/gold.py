@@ -138,6 +138,10 @@ class CaseArticle(_Strict):
     published_at: dt.date | None = None
     title: str | None = None
     url: str | None = None
+    licence: str | None = Field(
+        default=None,
+        description='Whose text it is and on what terms ("CC BY 2.5, Wikinews", "public domain, VOA").',
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> CaseArticle:

@@ -38,7 +38,6 @@ def survey(**overrides: Any) -> dict[str, Any]:
                 "quote": "In Kidal, a roadside bomb hit a UN convoy on Wednesday.",
             },
         ],
-        "context": [],
     }
     value.update(overrides)
     return value

@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["FUTURE_SLACK_DAYS", "DatePrecision", "ResolvedDate", "resolve_date"]
+__all__ = ["FUTURE_SLACK_DAYS", "DatePrecision", "ResolvedDate", "day_expression", "resolve_date"]
 
 DatePrecision = Literal["day", "week", "month", "year", "unknown"]
 
@@ -309,3 +309,24 @@ def resolve_date(text: str | None, published: datetime.date | None) -> ResolvedD
     if m:
         return ResolvedDate(datetime.date(int(m["year"]), 1, 1), "year")
     return UNKNOWN
+
+
+_DAY_EXPRESSION = re.compile(
+    r"\b(?:(?:earlier )?today|tonight|this (?:morning|afternoon|evening)|(?:the day before )?yesterday"
+    r"|last night|overnight)\b|(?:\b(?:on|early|late)\s+)?" + _WEEKDAY.replace("?P<weekday>", "?:"),
+    re.IGNORECASE,
+)
+_REPORTING = re.compile(r"\b(?:said|says|told|announced|reported|added|stated)\s+(?:on\s+)?$", re.IGNORECASE)
+
+
+def day_expression(sentence: str) -> str | None:
+    """The first relative day a sentence dates something by ("today", "on Monday"), skipping
+    the day it was said on ("officials said Monday"); ``None`` if there is none.
+
+    >>> day_expression("Officials said Tuesday that the attack at noon today killed nine.")
+    'today'
+    """
+    for m in _DAY_EXPRESSION.finditer(sentence):
+        if not _REPORTING.search(sentence[: m.start()]):
+            return m.group(0).rstrip(".")
+    return None

@@ -21,7 +21,7 @@ import pycountry
 
 from .folding import fold
 
-__all__ = ["country_code", "country_name"]
+__all__ = ["country_code", "country_name", "is_whole_country"]
 
 #: Kosovo has no ISO 3166-1 code; XKX is the user-assigned code the EU and IMF use.
 KOSOVO = "XKX"
@@ -107,6 +107,9 @@ _ALIASES: dict[str, str] = {
     # Not in ISO 3166-1
     "kosovo": KOSOVO,
 }
+
+#: Aliases that name a part of a country, which is a place within it, not the country itself.
+_PARTS = frozenset({"gaza", "gaza strip", "west bank", "england", "scotland", "wales", "northern ireland"})
 
 #: Preferred display names where ISO's are long or unusual in news.
 _DISPLAY_NAMES: dict[str, str] = {
@@ -240,3 +243,12 @@ def country_name(code: str | None) -> str | None:
         return _DISPLAY_NAMES[alpha_3]
     common: str | None = getattr(country, "common_name", None)
     return common or str(country.name)
+
+
+def is_whole_country(name: str | None) -> bool:
+    """Whether a name is a country itself ("Iraq"), not a territory within one ("Gaza Strip").
+
+    >>> is_whole_country("Iraq"), is_whole_country("the Gaza Strip"), is_whole_country("Mosul")
+    (True, False, False)
+    """
+    return country_code(name) is not None and _fold(name or "") not in _PARTS

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["complete", "lead", "sentence_ends", "sentences"]
+__all__ = ["complete", "lead", "sentence_around", "sentence_ends", "sentences"]
 
 _STOP = "[.!?\u2026]"
 _CLOSERS = "[\"'\u201d\u2019\u00bb)\\]]*"
@@ -30,6 +30,22 @@ def sentences(text: str) -> list[str]:
 def sentence_ends(text: str) -> Iterator[int]:
     """The offsets where a sentence ended and the white space after it did too (a next one starts)."""
     return (m.end() for m in _END_THEN_SPACE.finditer(text))
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole sentence (or sentences) that ``text[start:end]`` lies in.
+
+    The model quotes the opening words of a sentence (copying whole sentences costs
+    generated tokens); evidence is the sentence those words begin.
+    """
+    begin, stop = 0, len(text)
+    for gap in _BETWEEN.finditer(text):
+        if gap.end() <= start:
+            begin = gap.end()
+        elif gap.start() >= end:
+            stop = gap.start()
+            break
+    return begin, stop
 
 
 def complete(text: str) -> str:
