@@ -4,7 +4,8 @@
     >>> brief = brief_article(load_article("article.txt"), Settings.resolve())  # doctest: +SKIP
     >>> [(i.sub_event_type, i.location.place, i.claimed_by) for i in brief.incidents]  # doctest: +SKIP
 
-Many articles: ``run_batch``; one day's digest: ``build_daily``; scores against gold: ``evaluate``.
+Many articles: ``run_batch``; one day's digest: ``build_daily`` and ``write_daily``;
+scores against gold: ``evaluate``.
 
 Errors all derive from ``SummarizeError`` (see ``summarize.errors`` for the tree).
 """
@@ -12,7 +13,7 @@ Errors all derive from ``SummarizeError`` (see ``summarize.errors`` for the tree
 from .batch import BatchOptions, run_batch
 from .brief import Briefer, brief_article
 from .config import Settings
-from .daily import DailyOptions, build_daily
+from .daily import DailyOptions, build_daily, write_daily
 from .errors import SummarizeError
 from .evals import evaluate
 from .inputs import Article, article_from_text, load_article
@@ -33,4 +34,5 @@ __all__ = [
     "evaluate",
     "load_article",
     "run_batch",
+    "write_daily",
 ]

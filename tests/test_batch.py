@@ -812,3 +812,26 @@ def test_an_abandoned_event_loop_worker_ends_without_a_traceback(monkeypatch: py
     tasks.put(None)  # what the batch sends at the end reaches a feeder whose loop is closed
     time.sleep(0.2)
     assert crashed == [] and results.empty() and backend.calls == 0
+
+
+class SignalWatching(Scripted):
+    """``Scripted``, noting which SIGINT handler is installed while it answers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers: set[Any] = set()
+
+    def complete(self, messages: Sequence[Message], response_model: type[Any]) -> Completion[Any]:
+        self.handlers.add(signal.getsignal(signal.SIGINT))
+        return super().complete(messages, response_model)
+
+
+@pytest.mark.parametrize("handle_sigint", [False, True])
+def test_a_library_run_leaves_sigint_to_its_caller_unless_asked(tmp_path: Path, handle_sigint: bool) -> None:
+    records = write_jsonl(tmp_path / "in.jsonl", [article_text(n) for n in range(3)])
+    before = signal.getsignal(signal.SIGINT)
+    backend = SignalWatching()
+    options = {"handle_sigint": True} if handle_sigint else {}  # off by default for library callers
+    summary = batch([records], tmp_path / "out", backend, **options)
+    assert summary.ok == 3 and signal.getsignal(signal.SIGINT) is before
+    assert (backend.handlers == {before}) is not handle_sigint

@@ -95,3 +95,14 @@ def test_atomic_bytes_replace_the_file_whole(tmp_path: Path) -> None:
     atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["prefix.state"]
+
+
+def test_the_package_is_typed_and_exports_its_entry_points() -> None:
+    import importlib.resources
+
+    import summarize
+    from summarize.daily import write_daily
+
+    assert importlib.resources.files("summarize").joinpath("py.typed").is_file()
+    assert summarize.write_daily is write_daily and "write_daily" in summarize.__all__
+    assert all(hasattr(summarize, name) for name in summarize.__all__)

@@ -111,8 +111,9 @@ class BatchOptions:
     max_input_bytes: int = MAX_INPUT_BYTES
     #: count the inputs first, so progress has a total and an ETA
     count_first: bool = True
-    #: install a SIGINT handler (main thread only) for a clean Ctrl-C
-    handle_sigint: bool = True
+    #: install a SIGINT handler (main thread only) for a clean Ctrl-C; off for library callers,
+    #: whose own program owns the signal (the CLI turns it on)
+    handle_sigint: bool = False
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:

@@ -112,6 +112,7 @@ def batch(
         csv=fmt == "csv",
         prices_file=prices,
         max_input_bytes=max_bytes,
+        handle_sigint=True,
     )
     fancy = not quiet and sys.stderr.isatty()
     with ProgressDisplay(lambda line: click.echo(line, err=True), fancy=fancy) as display:
