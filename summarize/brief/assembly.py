@@ -96,11 +96,11 @@ _DATELINE = re.compile(r"\A\s*[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+)*(?:,[^\n]{0,60}
 
 def _own_date(stub: EventStub, published: dt.date | None) -> EventStub:
     """The day the event's own sentence gives, where the model dated it by another sentence:
-    a small model copies one date ("a strike on 1 November") onto every event it lists."""
+    a small model copies one date ("a strike on 1 November") onto every event it lists. Only a
+    date with a number or a month is replaced (``_dated_in`` holds for one without), since a bare
+    weekday the sentence lacks is often the day the whole article runs on."""
     own = day_expression(stub.quote)
-    if not stub.when or own is None or _key(stub.when) in _key(stub.quote):
-        return stub
-    if _dated_in(stub.when, stub.quote):
+    if not stub.when or own is None or _dated_in(stub.when, stub.quote):
         return stub
     if resolve_date(own, published).date == resolve_date(stub.when, published).date:
         return stub

@@ -175,7 +175,7 @@ _CROWD_VIOLENCE = re.compile(
     re.IGNORECASE,
 )
 _BOMB = re.compile(
-    r"\b(bomb(s|ings?)?|dynamite|explosive devices?|explosives|IEDs?|land ?mines?|roadside bomb|car bomb)\b",
+    r"\b(bomb(s|ings?)?|dynamite|explosive devices?|explosives|IEDs?|land ?mines?)\b",
     re.IGNORECASE,
 )
 # kinds of their own, which a bomb named beside them does not turn into an IED
