@@ -15,7 +15,7 @@ from summarize.brief.checks import named_weapons
 from summarize.brief.pipeline import Briefer
 from summarize.errors import ValidationFailed
 from summarize.inputs import article_from_text
-from summarize.schema import EventType, Responsibility, SubEventType, Weapon
+from summarize.schema import EventType, Incident, Responsibility, SubEventType, Weapon
 from summarize.testing.canned import TEXT, detail, survey
 
 
@@ -803,11 +803,17 @@ def test_a_place_carried_over_from_another_incident_is_not_its_place() -> None:
     assert second.location.place is None  # carried over from the other incident
 
 
+def only_incident(text: str, event: dict[str, Any], published_at: dt.date | None = None) -> Incident:
+    """The one incident briefed from ``text`` when the model lists ``event`` and details it plainly."""
+    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
+    (incident,) = Briefer(backend).brief(article_from_text(text, published_at=published_at)).incidents
+    return incident
+
+
 def test_a_place_that_is_itself_a_country_names_the_incidents_country() -> None:
     text = "A drone attacked a base in Iraq on Monday, officials in Washington said."
     event = {"what": "drone", "place": "Iraq", "country": "USA", "when": "Monday", "quote": "A drone"}
-    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
-    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    incident = only_incident(text, event)
     assert incident.location.place is None
     assert (incident.location.country, incident.location.country_code) == ("Iraq", "IRQ")
 
@@ -815,8 +821,7 @@ def test_a_place_that_is_itself_a_country_names_the_incidents_country() -> None:
 def test_a_town_keeps_the_stated_country() -> None:
     text = "A drone attacked a base near Erbil on Monday, officials said."
     event = {"what": "drone", "place": "Erbil", "country": "Iraq", "when": "Monday", "quote": "A drone"}
-    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
-    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    incident = only_incident(text, event)
     assert (incident.location.place, incident.location.country_code) == ("Erbil", "IRQ")
 
 
@@ -837,8 +842,7 @@ def test_an_event_dated_by_another_sentence_takes_the_day_its_own_sentence_gives
 def test_a_date_the_events_sentence_holds_is_kept_beside_the_day_it_was_said() -> None:
     text = "Officials said on Tuesday that a drone attacked the base on Monday."
     event = {"what": "drone", "place": None, "country": "Iraq", "when": "Monday", "quote": "Officials said"}
-    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
-    (incident,) = Briefer(backend).brief(article_from_text(text, published_at=dt.date(2024, 1, 3))).incidents
+    incident = only_incident(text, event, dt.date(2024, 1, 3))
     assert incident.date == dt.date(2024, 1, 1)
 
 
@@ -871,6 +875,5 @@ def test_a_territory_of_another_country_keeps_its_place_and_names_the_country() 
         "when": "Saturday",
         "quote": "Israeli",
     }
-    backend = MockBackend().enqueue(survey(events=[event]), detail(casualty_quote=None))
-    (incident,) = Briefer(backend).brief(article_from_text(text)).incidents
+    incident = only_incident(text, event)
     assert (incident.location.place, incident.location.country_code) == ("Gaza Strip", "PSE")
